@@ -1,0 +1,61 @@
+# BookNest — two commands: `make run` serves it, `make test` tests it. Everything else is optional.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# `make run` is for a developer's machine: debug on unless the caller says otherwise.
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+
+.PHONY: run test lint format schema check-schema bench lock clean migrate seed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+# Stamps: reinstall only when a lock file changes.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  BookNest is starting at http://$(HOST):$(PORT)"
+	@echo "    GraphQL + GraphiQL  http://$(HOST):$(PORT)/graphql"
+	@echo "    Admin               http://$(HOST):$(PORT)/admin/"
+	@echo "    Health              http://$(HOST):$(PORT)/healthz  http://$(HOST):$(PORT)/readyz"
+	@echo "    Demo login          username: demo   password: booknest-demo (staff)"
+	@echo ""
+	$(RUN_ENV) exec $(BIN)/daphne -b $(HOST) -p $(PORT) booknest.asgi:application
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(VENV)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py export_schema schema --path schema.graphql
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench
+
+# Maintainers: re-resolve the pinned, hashed lock files from pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv==0.13.9"
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --no-header -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 --no-header -q -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,9 @@
+"""Users, profiles, interests, social links and refresh tokens."""
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "apps.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"

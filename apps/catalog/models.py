@@ -1,0 +1,234 @@
+"""The catalogue: authors, genres, series and books, shared by every reader."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from apps.core.models import TimeStampedModel, choices_check
+from apps.core.text import name_key
+
+ISBN10_RE = r"^[0-9]{9}[0-9X]$"
+ISBN13_RE = r"^97[89][0-9]{10}$"
+
+
+def _unique_when_set(field: str, name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=[field], condition=~Q(**{field: ""}), name=name)
+
+
+def author_photo_path(author: "Author", filename: str) -> str:
+    return f"authors/{author.pk or 'new'}/{filename}"
+
+
+class Author(TimeStampedModel):
+    """A person who wrote, translated, illustrated, edited or narrated books.
+
+    `name_key` is the folded name (see `apps.core.text.name_key`) under which imports
+    recognise an author they have seen before.
+    """
+
+    name = models.CharField(max_length=255)
+    sort_name = models.CharField(max_length=255, blank=True, help_text='"Tolkien, J. R. R."')
+    name_key = models.CharField(max_length=255, db_index=True, editable=False)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to=author_photo_path, blank=True, max_length=300)
+    birth_year = models.SmallIntegerField(null=True, blank=True)
+    death_year = models.SmallIntegerField(null=True, blank=True)
+    openlibrary_id = models.CharField(max_length=32, blank=True, help_text="e.g. OL26320A")
+    goodreads_id = models.CharField(max_length=32, blank=True)
+    wikidata_id = models.CharField(max_length=32, blank=True, help_text="e.g. Q892")
+
+    class Meta:
+        ordering = ["sort_name", "name", "id"]
+        indexes = [models.Index(Lower("name"), name="author_name_lower")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="author_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(death_year__isnull=True)
+                | Q(death_year__gte=F("birth_year")),
+                name="author_death_after_birth",
+            ),
+            _unique_when_set("openlibrary_id", "author_openlibrary_id_unique"),
+            _unique_when_set("goodreads_id", "author_goodreads_id_unique"),
+            _unique_when_set("wikidata_id", "author_wikidata_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        if not self.sort_name:
+            self.sort_name = sort_name_for(self.name)
+        super().save(*args, **kwargs)
+
+
+def sort_name_for(name: str) -> str:
+    """"Ursula K. Le Guin" → "Le Guin, Ursula K." for common particles; otherwise "Last, First"."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    particles = {"le", "la", "de", "du", "van", "von", "der", "den", "da", "di", "del", "st."}
+    cut = len(parts) - 1
+    while cut > 1 and parts[cut - 1].lower() in particles:
+        cut -= 1
+    return f"{' '.join(parts[cut:])}, {' '.join(parts[:cut])}"
+
+
+class Genre(models.Model):
+    """A genre or subject; genres form a tree through `parent` ("Fantasy" > "Epic fantasy")."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="genre_not_own_parent"),
+            models.CheckConstraint(condition=~Q(slug=""), name="genre_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Series(TimeStampedModel):
+    """A series of books ("The Hunger Games"); a book's place in it is `Book.series_position`."""
+
+    name = models.CharField(max_length=255)
+    name_key = models.CharField(max_length=255, unique=True, editable=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="series_name_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class BookFormat(models.TextChoices):
+    UNKNOWN = "", "Unknown"
+    HARDCOVER = "hardcover", "Hardcover"
+    PAPERBACK = "paperback", "Paperback"
+    EBOOK = "ebook", "E-book"
+    AUDIOBOOK = "audiobook", "Audiobook"
+    OTHER = "other", "Other"
+
+
+def cover_path(book: "Book", filename: str) -> str:
+    return f"covers/{book.pk or 'new'}/{filename}"
+
+
+class Book(TimeStampedModel):
+    """A book in the catalogue.
+
+    ISBNs are stored normalised (digits, `X` check digit) and each is unique when present.
+    Years may be negative (BCE). `average_rating` and `ratings_count` are kept in step with
+    `reading.Rating` by the rating services, so lists can sort on them without aggregating.
+    """
+
+    title = models.CharField(max_length=500)
+    subtitle = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True, help_text="BCP 47 tag, e.g. en, en-US")
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    publisher = models.CharField(max_length=255, blank=True)
+    format = models.CharField(max_length=12, choices=BookFormat.choices, blank=True, default="")
+    publication_year = models.SmallIntegerField(null=True, blank=True)
+    original_publication_year = models.SmallIntegerField(null=True, blank=True)
+    isbn10 = models.CharField("ISBN-10", max_length=10, blank=True)
+    isbn13 = models.CharField("ISBN-13", max_length=13, blank=True)
+    openlibrary_id = models.CharField(max_length=32, blank=True, help_text="e.g. OL7353617M")
+    goodreads_id = models.CharField(max_length=32, blank=True)
+    cover = models.ImageField(upload_to=cover_path, blank=True, max_length=300)
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.SET_NULL, related_name="books"
+    )
+    series_position = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
+    ratings_count = models.PositiveIntegerField(default=0)
+    genres = models.ManyToManyField(Genre, related_name="books", blank=True)
+    authors = models.ManyToManyField(
+        Author, through="BookAuthor", related_name="books", blank=True
+    )
+
+    class Meta:
+        ordering = ["title", "id"]
+        indexes = [
+            models.Index(Lower("title"), name="book_title_lower"),
+            models.Index(fields=["language"], name="book_language"),
+            models.Index(fields=["original_publication_year", "id"], name="book_year"),
+            models.Index(fields=["-average_rating", "id"], name="book_avg_rating"),
+            models.Index(fields=["-ratings_count", "id"], name="book_ratings_count"),
+            models.Index(fields=["-created_at", "id"], name="book_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="book_title_not_empty"),
+            _unique_when_set("isbn10", "book_isbn10_unique"),
+            _unique_when_set("isbn13", "book_isbn13_unique"),
+            _unique_when_set("openlibrary_id", "book_openlibrary_id_unique"),
+            _unique_when_set("goodreads_id", "book_goodreads_id_unique"),
+            models.CheckConstraint(
+                condition=Q(isbn10="") | Q(isbn10__regex=ISBN10_RE), name="book_isbn10_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(isbn13="") | Q(isbn13__regex=ISBN13_RE), name="book_isbn13_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(pages__isnull=True) | Q(pages__gt=0), name="book_pages_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(average_rating__gte=0) & Q(average_rating__lte=5),
+                name="book_average_rating_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(series_position__isnull=True)
+                | (Q(series__isnull=False) & Q(series_position__gte=0)),
+                name="book_series_position_needs_series",
+            ),
+            choices_check("format", BookFormat, "book_format_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuthorRole(models.TextChoices):
+    AUTHOR = "author", "Author"
+    TRANSLATOR = "translator", "Translator"
+    ILLUSTRATOR = "illustrator", "Illustrator"
+    EDITOR = "editor", "Editor"
+    NARRATOR = "narrator", "Narrator"
+
+
+class BookAuthor(models.Model):
+    """One contributor of a book, with their role and place in the byline."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="contributions")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="contributions")
+    role = models.CharField(max_length=12, choices=AuthorRole.choices, default=AuthorRole.AUTHOR)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["book", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["book", "author", "role"], name="book_author_role_once"
+            ),
+            choices_check("role", AuthorRole, "book_author_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.role}) of {self.book}"

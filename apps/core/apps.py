@@ -1,0 +1,9 @@
+"""Cross-cutting helpers: base models, text normalisation, events."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    label = "core"
+    verbose_name = "Core"

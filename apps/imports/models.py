@@ -1,0 +1,91 @@
+"""Imports: a reader's library import job and the rows it could not take."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from apps.core.models import TimeStampedModel, choices_check
+
+
+class ImportFormat(models.TextChoices):
+    AUTO = "auto", "Detect from the header"
+    GOODREADS = "goodreads", "Goodreads export"
+    STORYGRAPH = "storygraph", "StoryGraph export"
+    CSV = "csv", "Generic CSV"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def import_file_path(job: "ImportJob", filename: str) -> str:
+    return f"imports/{job.user_id}/{filename}"
+
+
+class ImportJob(TimeStampedModel):
+    """One upload of a library file and the work of importing it, with its counters."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    format = models.CharField(max_length=12, choices=ImportFormat.choices)
+    file = models.FileField(upload_to=import_file_path, max_length=300)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField(null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the whole job failed, if it did.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="import_job_status")]
+        constraints = [
+            choices_check("format", ImportFormat, "import_job_format_valid"),
+            choices_check("status", ImportStatus, "import_job_status_valid"),
+            models.CheckConstraint(
+                condition=Q(total_rows__isnull=True) | Q(processed_rows__lte=F("total_rows")),
+                name="import_job_processed_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    processed_rows__gte=F("created_count")
+                    + F("updated_count")
+                    + F("skipped_count")
+                    + F("failed_count")
+                ),
+                name="import_job_counters_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.format}, {self.status})"
+
+
+class ImportRowError(models.Model):
+    """A row of an import file that could not be taken, with its 1-based row number and why."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField()
+    reason = models.TextField()
+    raw = models.JSONField(default=dict, blank=True, help_text="The row as read, for debugging.")
+
+    class Meta:
+        ordering = ["job", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row_number"], name="import_row_error_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.reason}"

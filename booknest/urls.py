@@ -1,0 +1,19 @@
+"""URL routes: GraphQL over HTTP (Django's async view), the admin, health checks, media."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import path
+
+from booknest import health
+from schema.views import graphql_view
+
+urlpatterns = [
+    path("graphql", graphql_view, name="graphql"),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

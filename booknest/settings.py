@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.lending",
     "apps.imports",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

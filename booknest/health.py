@@ -52,5 +52,8 @@ async def readyz(request):
     """Every dependency answers: 200 when all do, 503 with each failure named when one does not."""
     results = await asyncio.gather(_run("database", _check_database), _run("cache", _check_cache))
     ready = all(r["ok"] for r in results)
-    body = {"status": "ready" if ready else "unavailable", "checks": {r.pop("name"): r for r in results}}
+    body = {
+        "status": "ready" if ready else "unavailable",
+        "checks": {r.pop("name"): r for r in results},
+    }
     return JsonResponse(body, status=200 if ready else 503)

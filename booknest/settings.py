@@ -89,14 +89,15 @@ try:
     _database = dj_database_url.parse(DATABASE_URL)
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from None
+_pool = {
+    "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
+    "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
+    "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+}
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool; persistent connections (CONN_MAX_AGE) must stay off with it.
     _database["CONN_MAX_AGE"] = 0
-    _database.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1, minimum=0),
-        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
-        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
-    }
+    _database.setdefault("OPTIONS", {})["pool"] = _pool
 else:
     # SQLite: wait for a lock instead of failing at once when daphne's threads write together.
     _database.setdefault("OPTIONS", {}).update(

@@ -16,4 +16,4 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, CatalogQuery))
 
-schema = strawberry.Schema(query=Query, extensions=[DjangoOptimizerExtension()])
+schema = strawberry.Schema(query=Query, extensions=[DjangoOptimizerExtension])

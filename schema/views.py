@@ -12,4 +12,6 @@ class GraphQLView(AsyncGraphQLView):
         return Context(request=request, response=response)
 
 
-graphql_view = GraphQLView.as_view(schema=schema, graphql_ide="graphiql" if settings.GRAPHIQL_ENABLED else None)
+graphql_view = GraphQLView.as_view(
+    schema=schema, graphql_ide="graphiql" if settings.GRAPHIQL_ENABLED else None
+)

@@ -14,3 +14,26 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+class GraphQLClient:
+    """Posts GraphQL operations to /graphql as a client would, and returns the decoded body."""
+
+    def __init__(self, client):
+        self.client = client
+        self.headers: dict[str, str] = {}
+
+    def __call__(self, query: str, variables: dict | None = None, **headers) -> dict:
+        response = self.client.post(
+            "/graphql",
+            {"query": query, "variables": variables or {}},
+            content_type="application/json",
+            headers={**self.headers, **headers},
+        )
+        assert response.status_code in (200, 400), response.content[:500]
+        return response.json()
+
+
+@pytest.fixture
+def gql(client) -> GraphQLClient:
+    return GraphQLClient(client)

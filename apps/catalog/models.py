@@ -66,7 +66,7 @@ class Author(TimeStampedModel):
 
 
 def sort_name_for(name: str) -> str:
-    """"Ursula K. Le Guin" → "Le Guin, Ursula K." for common particles; otherwise "Last, First"."""
+    """ "Ursula K. Le Guin" → "Le Guin, Ursula K." for common particles; otherwise "Last, First"."""
     parts = name.split()
     if len(parts) < 2:
         return name
@@ -160,9 +160,7 @@ class Book(TimeStampedModel):
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
     ratings_count = models.PositiveIntegerField(default=0)
     genres = models.ManyToManyField(Genre, related_name="books", blank=True)
-    authors = models.ManyToManyField(
-        Author, through="BookAuthor", related_name="books", blank=True
-    )
+    authors = models.ManyToManyField(Author, through="BookAuthor", related_name="books", blank=True)
 
     class Meta:
         ordering = ["title", "id"]

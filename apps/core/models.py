@@ -19,8 +19,8 @@ class Privacy(models.TextChoices):
     PRIVATE = "private", "Private"
 
 
-def choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+def choices_check(
+    field: str, choices: type[models.TextChoices], name: str
+) -> models.CheckConstraint:
     """A database check that `field` holds one of `choices` (Django validates choices only in forms)."""
-    return models.CheckConstraint(
-        condition=models.Q(**{f"{field}__in": choices.values}), name=name
-    )
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)

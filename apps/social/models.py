@@ -27,9 +27,7 @@ class Follow(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
-            models.CheckConstraint(
-                condition=~Q(follower=F("followee")), name="follow_not_self"
-            ),
+            models.CheckConstraint(condition=~Q(follower=F("followee")), name="follow_not_self"),
         ]
 
     def __str__(self) -> str:

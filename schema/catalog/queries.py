@@ -26,7 +26,7 @@ class CatalogQuery:
                 return None
             return await Book.objects.filter(pk=int(id.node_id)).afirst()
         if isbn is not None:
-            isbn10, isbn13 = isbn_utils.normalize(isbn)
+            _, isbn13 = isbn_utils.normalize(isbn)
             if not isbn13:
                 return None
             return await Book.objects.filter(isbn13=isbn13).afirst()

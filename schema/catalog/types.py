@@ -69,4 +69,3 @@ class BookType(relay.Node):
     @strawberry_django.field(only=["id"], description="Genres of the book.")
     async def genres(self, info: Info) -> list[GenreType]:
         return await info.context.loaders.get(GenresByBookIdLoader).load(self.pk)
-

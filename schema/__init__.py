@@ -5,6 +5,7 @@ from strawberry import relay
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from schema.auth import AuthenticationExtension
 from schema.catalog.queries import CatalogQuery
 
 
@@ -16,4 +17,4 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, CatalogQuery))
 
-schema = strawberry.Schema(query=Query, extensions=[DjangoOptimizerExtension])
+schema = strawberry.Schema(query=Query, extensions=[AuthenticationExtension, DjangoOptimizerExtension])

@@ -16,10 +16,15 @@ class Context:
     request: Any
     response: Any = None
     user: Any = field(default_factory=AnonymousUser)
+    auth_error: str | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self)
+
+    def fresh(self) -> "Context":
+        """The same viewer with empty loaders: one per WebSocket operation or event."""
+        return Context(request=self.request, response=self.response, user=self.user)
 
     @property
     def viewer_id(self) -> int | None:

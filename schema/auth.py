@@ -1,0 +1,67 @@
+"""Who is asking: the JWT in the `Authorization` header, checked once per operation.
+
+`Authorization: Bearer <token>` and `Authorization: JWT <token>` (django-graphql-jwt's prefix)
+are accepted. No header means an anonymous viewer. A header with a bad, expired or revoked
+token fails the whole operation with a top-level `UNAUTHENTICATED` error: the client asked to
+be someone and is not, so answering as anonymous would hide the problem.
+
+The API never authenticates by cookie, so a foreign page cannot act with a visitor's session
+and GraphQL over HTTP needs no CSRF token.
+"""
+
+from collections.abc import Mapping
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import AnonymousUser
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from apps.accounts.tokens import TokenError, user_for_access_token
+from apps.core.errors import ErrorCode
+
+PREFIXES = ("bearer", "jwt")
+
+
+def unauthenticated(message: str = "You must be logged in.") -> GraphQLError:
+    return GraphQLError(message, extensions={"code": ErrorCode.UNAUTHENTICATED.value})
+
+
+def token_from_headers(headers: Mapping[str, str]) -> str | None:
+    """The token of an `Authorization: Bearer|JWT <token>` header; "" for a malformed header."""
+    value = headers.get("Authorization") or headers.get("authorization")
+    if not value:
+        return None
+    prefix, _, token = value.strip().partition(" ")
+    if prefix.lower() not in PREFIXES or not token.strip():
+        return ""
+    return token.strip()
+
+
+async def resolve_viewer(token: str | None):
+    """(user, error message): the viewer for a token, or why the token was refused."""
+    if token is None:
+        return AnonymousUser(), None
+    if not token:
+        return AnonymousUser(), "Authorization header must be `Bearer <token>` or `JWT <token>`"
+    try:
+        return await sync_to_async(user_for_access_token)(token), None
+    except TokenError as exc:
+        return AnonymousUser(), str(exc)
+
+
+class AuthenticationExtension(SchemaExtension):
+    """Refuses the operation when the context carries a failed authentication."""
+
+    def on_operation(self):
+        error = getattr(self.execution_context.context, "auth_error", None)
+        if error:
+            raise unauthenticated(error)
+        yield
+
+
+def require_user(info):
+    """The logged-in viewer, or a top-level UNAUTHENTICATED error."""
+    user = info.context.user
+    if not user.is_authenticated:
+        raise unauthenticated()
+    return user

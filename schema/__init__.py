@@ -3,10 +3,20 @@
 import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from schema.accounts.types import UserType
 from schema.auth import AuthenticationExtension
 from schema.catalog.queries import CatalogQuery
+from schema.lending.types import BookCopyType, ReservationType
+from schema.notifications.types import NotificationType
+from schema.reading.types import (
+    RatingType,
+    ReadingGoalType,
+    ReadingListType,
+    ReviewType,
+    UserBookType,
+)
+from schema.social.types import ActivityType
 
 
 @strawberry.type
@@ -17,4 +27,19 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, CatalogQuery))
 
-schema = strawberry.Schema(query=Query, extensions=[AuthenticationExtension, DjangoOptimizerExtension])
+schema = strawberry.Schema(
+    query=Query,
+    extensions=[AuthenticationExtension],
+    types=[
+        UserType,
+        UserBookType,
+        RatingType,
+        ReviewType,
+        ReadingListType,
+        ReadingGoalType,
+        ActivityType,
+        NotificationType,
+        BookCopyType,
+        ReservationType,
+    ],
+)

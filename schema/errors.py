@@ -25,7 +25,9 @@ ErrorCode = strawberry.enum(
 
 @strawberry.type(description="An expected failure of a mutation: what went wrong, and where.")
 class MutationError:
-    code: ErrorCode = strawberry.field(description="What kind of failure, for the client to act on.")
+    code: ErrorCode = strawberry.field(
+        description="What kind of failure, for the client to act on."
+    )
     field: str | None = strawberry.field(
         description="The input field at fault (as named in the mutation's arguments), or null."
     )

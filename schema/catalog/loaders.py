@@ -1,19 +1,37 @@
-"""Catalogue loaders: a book's contributors and genres, batched across a page of books."""
+"""Catalogue loaders: books, contributors, genres, series and rating summaries, batched."""
 
-from apps.catalog.models import Author, BookAuthor, Genre
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count
+
+from apps.catalog.models import Book, BookAuthor, Genre, Series
+from apps.reading.models import RATING_VALUES, Rating, UserBook
 from schema.loaders import Loader, group_by
 
 
-class AuthorsByBookIdLoader(Loader[int, list[Author]]):
-    """A book's credited authors (role "author"), in byline order."""
+class BookByIdLoader(Loader[int, Book | None]):
+    def batch_load(self, keys):
+        books = Book.objects.in_bulk(keys)
+        return [books.get(key) for key in keys]
+
+
+class SeriesByIdLoader(Loader[int, Series | None]):
+    def batch_load(self, keys):
+        series = Series.objects.in_bulk(keys)
+        return [series.get(key) for key in keys]
+
+
+class ContributionsByBookIdLoader(Loader[int, list[BookAuthor]]):
+    """Every credited contributor of a book (all roles), in byline order."""
 
     def batch_load(self, keys):
         rows = (
-            BookAuthor.objects.filter(book_id__in=keys, role="author")
+            BookAuthor.objects.filter(book_id__in=keys)
             .select_related("author")
             .order_by("book_id", "position", "id")
         )
-        return group_by(keys, ((row.book_id, row.author) for row in rows))
+        return group_by(keys, ((row.book_id, row) for row in rows))
 
 
 class GenresByBookIdLoader(Loader[int, list[Genre]]):
@@ -23,3 +41,43 @@ class GenresByBookIdLoader(Loader[int, list[Genre]]):
         through = Genre.books.through.objects.filter(book_id__in=keys).select_related("genre")
         rows = sorted(through, key=lambda row: (row.book_id, row.genre.name))
         return group_by(keys, ((row.book_id, row.genre) for row in rows))
+
+
+class RatingHistogramByBookIdLoader(Loader[int, dict[Decimal, int]]):
+    """How many ratings of each value (0.5 … 5) each book has."""
+
+    def batch_load(self, keys):
+        histograms: dict[int, dict[Decimal, int]] = defaultdict(dict)
+        rows = (
+            Rating.objects.filter(book_id__in=keys)
+            .values("book_id", "value")
+            .annotate(n=Count("id"))
+            .values_list("book_id", "value", "n")
+        )
+        for book_id, value, n in rows:
+            histograms[book_id][Decimal(value)] = n
+        return [{v: histograms[key].get(v, 0) for v in RATING_VALUES} for key in keys]
+
+
+class ViewerRatingByBookIdLoader(Loader[int, Rating | None]):
+    """The viewer's own rating of each book (None when anonymous or unrated)."""
+
+    def batch_load(self, keys):
+        viewer_id = self.context.viewer_id
+        if viewer_id is None:
+            return [None] * len(keys)
+        ratings = {r.book_id: r for r in Rating.objects.filter(user_id=viewer_id, book_id__in=keys)}
+        return [ratings.get(key) for key in keys]
+
+
+class ViewerUserBookByBookIdLoader(Loader[int, UserBook | None]):
+    """The viewer's shelf entry for each book (None when anonymous or not shelved)."""
+
+    def batch_load(self, keys):
+        viewer_id = self.context.viewer_id
+        if viewer_id is None:
+            return [None] * len(keys)
+        entries = {
+            e.book_id: e for e in UserBook.objects.filter(user_id=viewer_id, book_id__in=keys)
+        }
+        return [entries.get(key) for key in keys]

@@ -1,71 +1,199 @@
-"""GraphQL types of the catalogue: Book, Author, Genre, Series."""
+"""GraphQL types of the catalogue: Book, Author, Genre, Series, contributions, rating summary."""
 
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
+import strawberry
 import strawberry_django
-from strawberry import auto, relay
+from django.db.models import QuerySet
+from strawberry import relay
+from strawberry_django.relay import DjangoCursorConnection
 
 from apps.catalog import models
-from schema.catalog.loaders import AuthorsByBookIdLoader, GenresByBookIdLoader
+from apps.reading.models import Review
+from apps.social.visibility import visible_q
+from schema.catalog.loaders import (
+    ContributionsByBookIdLoader,
+    GenresByBookIdLoader,
+    RatingHistogramByBookIdLoader,
+    SeriesByIdLoader,
+    ViewerRatingByBookIdLoader,
+    ViewerUserBookByBookIdLoader,
+)
 from schema.context import Info
+from schema.enums import AuthorRoleEnum, BookFormatEnum, ReadingStatusEnum
+
+if TYPE_CHECKING:
+    from schema.reading.types import RatingType, ReviewType, UserBookType
+
+RatingTypeRef = Annotated["RatingType", strawberry.lazy("schema.reading.types")]
+ReviewTypeRef = Annotated["ReviewType", strawberry.lazy("schema.reading.types")]
+UserBookTypeRef = Annotated["UserBookType", strawberry.lazy("schema.reading.types")]
 
 
 @strawberry_django.type(models.Genre, name="Genre")
 class GenreType(relay.Node):
-    """A genre or subject of books."""
+    """A genre or subject of books; genres form a tree (“Fiction” › “Fantasy”)."""
 
-    name: auto = strawberry_django.field(description="Display name, e.g. “Science fiction”.")
-    slug: auto = strawberry_django.field(description="URL-safe unique key, e.g. `science-fiction`.")
+    name: str = strawberry_django.field(description="Display name, e.g. “Science fiction”.")
+    slug: str = strawberry_django.field(description="URL-safe unique key, e.g. `science-fiction`.")
+    description: str = strawberry_django.field(description="What the genre covers.")
+    parent: "GenreType | None" = strawberry_django.field(description="The broader genre, if any.")
+
+    @strawberry_django.field(description="Narrower genres, by name.")
+    def children(self) -> list["GenreType"]:
+        return list(self.children.order_by("name"))
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
+        description="Books in this genre, most rated first.",
+    )
+    def books(self) -> QuerySet[models.Book]:
+        return models.Book.objects.filter(genres=self.pk).order_by("-ratings_count", "id")
 
 
 @strawberry_django.type(models.Author, name="Author")
 class AuthorType(relay.Node):
     """A person credited on books (author, translator, illustrator, editor or narrator)."""
 
-    name: auto = strawberry_django.field(description="Name as credited.")
-    sort_name: auto = strawberry_django.field(description="Name for sorting, “Last, First”.")
-    bio: auto = strawberry_django.field(description="Short biography.")
-    birth_year: auto = strawberry_django.field(description="Year of birth (negative: BCE).")
-    death_year: auto = strawberry_django.field(description="Year of death (negative: BCE).")
+    name: str = strawberry_django.field(description="Name as credited.")
+    sort_name: str = strawberry_django.field(description="Name for sorting, “Last, First”.")
+    bio: str = strawberry_django.field(description="Short biography.")
+    birth_year: int | None = strawberry_django.field(description="Year of birth (negative: BCE).")
+    death_year: int | None = strawberry_django.field(description="Year of death (negative: BCE).")
+    openlibrary_id: str = strawberry_django.field(description="Open Library author key, or empty.")
+    goodreads_id: str = strawberry_django.field(description="Goodreads author id, or empty.")
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
+        description="Books this person is credited on (any role), oldest first.",
+    )
+    def books(self) -> QuerySet[models.Book]:
+        return (
+            models.Book.objects.filter(contributions__author_id=self.pk)
+            .distinct()
+            .order_by("original_publication_year", "id")
+        )
 
 
 @strawberry_django.type(models.Series, name="Series")
 class SeriesType(relay.Node):
     """A series of books, e.g. “The Hunger Games”."""
 
-    name: auto = strawberry_django.field(description="Name of the series.")
+    name: str = strawberry_django.field(description="Name of the series.")
+    description: str = strawberry_django.field(description="About the series.")
+
+    @strawberry_django.field(description="Books of the series in reading order.")
+    def books(self) -> list[Annotated["BookType", strawberry.lazy("schema.catalog.types")]]:
+        return list(self.books.order_by("series_position", "original_publication_year", "id"))
+
+
+@strawberry_django.type(models.BookAuthor, name="Contribution")
+class ContributionType:
+    """One person's credit on a book, with their role."""
+
+    role: AuthorRoleEnum = strawberry_django.field(description="What they did for the book.")
+    position: int = strawberry_django.field(description="Place in the byline, from 0.")
+
+    @strawberry_django.field(description="Who.")
+    def author(self) -> AuthorType:
+        return self.author  # selected with the contribution by its loader
+
+
+@strawberry.type(description="How many ratings of one value a book has.")
+class RatingBucket:
+    value: float = strawberry.field(description="Stars, 0.5 to 5.")
+    count: int = strawberry.field(description="Number of ratings of this value.")
+
+
+@strawberry.type(description="A book's ratings at a glance: average, count and histogram.")
+class RatingSummary:
+    average: float = strawberry.field(description="Mean rating, 0 when unrated (2 decimals).")
+    count: int = strawberry.field(description="Number of ratings.")
+    histogram: list[RatingBucket] = strawberry.field(
+        description="One bucket per value from 0.5 to 5, in that order, zeros included."
+    )
 
 
 @strawberry_django.type(models.Book, name="Book")
 class BookType(relay.Node):
     """A book in the shared catalogue."""
 
-    title: auto = strawberry_django.field(description="Title, without the series.")
-    subtitle: auto = strawberry_django.field(description="Subtitle, or empty.")
-    description: auto = strawberry_django.field(description="Publisher's or librarian's summary.")
-    language: auto = strawberry_django.field(description="BCP 47 language tag, e.g. `en`.")
-    pages: auto = strawberry_django.field(description="Number of pages, when known.")
-    publisher: auto = strawberry_django.field(description="Publisher, when known.")
-    publication_year: auto = strawberry_django.field(description="Year of this edition.")
-    original_publication_year: auto = strawberry_django.field(
+    title: str = strawberry_django.field(description="Title, without the series.")
+    subtitle: str = strawberry_django.field(description="Subtitle, or empty.")
+    description: str = strawberry_django.field(description="Publisher's or librarian's summary.")
+    language: str = strawberry_django.field(description="BCP 47 language tag, e.g. `en`.")
+    pages: int | None = strawberry_django.field(description="Number of pages, when known.")
+    publisher: str = strawberry_django.field(description="Publisher, or empty.")
+    format: BookFormatEnum = strawberry_django.field(description="Hardcover, e-book …")
+    publication_year: int | None = strawberry_django.field(description="Year of this edition.")
+    original_publication_year: int | None = strawberry_django.field(
         description="Year of first publication (negative: BCE)."
     )
     isbn10: str = strawberry_django.field(description="ISBN-10, or empty.")
     isbn13: str = strawberry_django.field(description="ISBN-13, or empty.")
+    openlibrary_id: str = strawberry_django.field(description="Open Library edition key, or empty.")
+    goodreads_id: str = strawberry_django.field(description="Goodreads book id, or empty.")
     series_position: Decimal | None = strawberry_django.field(
         description="Place in its series (1, 2, 2.5 …), when in one."
     )
     average_rating: float = strawberry_django.field(
-        description="Mean of readers' ratings, 0 when unrated."
+        description="Mean of BookNest readers' ratings, 0 when unrated."
     )
-    ratings_count: int = strawberry_django.field(description="Number of readers' ratings.")
+    ratings_count: int = strawberry_django.field(description="Number of BookNest ratings.")
+    created_at: datetime = strawberry_django.field(description="When the book was added.")
 
-    series: SeriesType | None = strawberry_django.field(description="The series, when in one.")
+    @strawberry_django.field(description="The series, when the book is in one.")
+    async def series(self, info: Info) -> SeriesType | None:
+        if self.series_id is None:
+            return None
+        return await info.context.loaders.get(SeriesByIdLoader).load(self.series_id)
 
-    @strawberry_django.field(only=["id"], description="Credited authors, in byline order.")
+    @strawberry_django.field(description="Everyone credited, with their role, in byline order.")
+    async def contributors(self, info: Info) -> list[ContributionType]:
+        return await info.context.loaders.get(ContributionsByBookIdLoader).load(self.pk)
+
+    @strawberry_django.field(description="The authors (role “author”), in byline order.")
     async def authors(self, info: Info) -> list[AuthorType]:
-        return await info.context.loaders.get(AuthorsByBookIdLoader).load(self.pk)
+        contributions = await info.context.loaders.get(ContributionsByBookIdLoader).load(self.pk)
+        return [c.author for c in contributions if c.role == models.AuthorRole.AUTHOR]
 
-    @strawberry_django.field(only=["id"], description="Genres of the book.")
+    @strawberry_django.field(description="Genres of the book, by name.")
     async def genres(self, info: Info) -> list[GenreType]:
         return await info.context.loaders.get(GenresByBookIdLoader).load(self.pk)
+
+    @strawberry_django.field(description="Average, count and histogram of readers' ratings.")
+    async def rating_summary(self, info: Info) -> RatingSummary:
+        histogram = await info.context.loaders.get(RatingHistogramByBookIdLoader).load(self.pk)
+        count = sum(histogram.values())
+        total = sum(value * n for value, n in histogram.items())
+        average = round(float(total / count), 2) if count else 0.0
+        buckets = [RatingBucket(value=float(v), count=n) for v, n in histogram.items()]
+        return RatingSummary(average=average, count=count, histogram=buckets)
+
+    @strawberry_django.field(description="The viewer's rating of this book; null when unrated.")
+    async def viewer_rating(self, info: Info) -> RatingTypeRef | None:
+        return await info.context.loaders.get(ViewerRatingByBookIdLoader).load(self.pk)
+
+    @strawberry_django.field(description="The viewer's shelf for this book; null when not shelved.")
+    async def viewer_status(self, info: Info) -> ReadingStatusEnum | None:
+        entry = await info.context.loaders.get(ViewerUserBookByBookIdLoader).load(self.pk)
+        return entry.status if entry else None
+
+    @strawberry_django.field(
+        description="The viewer's shelf entry (status, dates, progress); null when not shelved."
+    )
+    async def viewer_shelf(self, info: Info) -> UserBookTypeRef | None:
+        return await info.context.loaders.get(ViewerUserBookByBookIdLoader).load(self.pk)
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[ReviewTypeRef],
+        description="Reviews of this book the viewer may see, newest first.",
+    )
+    def reviews(self, info: Info) -> QuerySet[Review]:
+        return (
+            Review.objects.filter(book_id=self.pk)
+            .filter(visible_q(info.context.user))
+            .order_by("-created_at", "-id")
+        )

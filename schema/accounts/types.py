@@ -1,0 +1,151 @@
+"""GraphQL types of people: User, Profile, interests and social links."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+import strawberry_django
+from django.db.models import F, QuerySet
+from strawberry import relay
+from strawberry_django.relay import DjangoCursorConnection
+
+from apps.accounts import models
+from apps.accounts.models import SocialPlatform
+from apps.core.models import Privacy
+from schema.accounts.loaders import (
+    FollowedByViewerLoader,
+    FollowerCountByUserIdLoader,
+    FollowingCountByUserIdLoader,
+    FollowsViewerLoader,
+    InterestsByProfileIdLoader,
+    ProfileByUserIdLoader,
+    SocialLinksByProfileIdLoader,
+)
+from schema.context import Info
+from schema.enums import PrivacyEnum
+from schema.permissions import require_owner
+
+if TYPE_CHECKING:
+    from schema.catalog.types import GenreType
+
+SocialPlatformEnum = strawberry.enum(
+    SocialPlatform, name="SocialPlatform", description="Where a social link points."
+)
+
+
+async def profile_visible(info: Info, profile: models.Profile | None) -> bool:
+    """Whether the viewer may see this profile's details, shelves and activity."""
+    if profile is None:
+        return False
+    viewer_id = info.context.viewer_id
+    if profile.privacy == Privacy.PUBLIC or viewer_id == profile.user_id:
+        return True
+    if profile.privacy == Privacy.FOLLOWERS and viewer_id is not None:
+        return await info.context.loaders.get(FollowedByViewerLoader).load(profile.user_id)
+    return False
+
+
+@strawberry_django.type(models.ProfileInterest, name="ProfileInterest")
+class ProfileInterestType:
+    """Something a reader likes: a catalogue genre, or free text."""
+
+    text: str = strawberry_django.field(description="Free-text interest; empty for a genre.")
+    genre: Annotated["GenreType", strawberry.lazy("schema.catalog.types")] | None = (
+        strawberry_django.field(description="The genre, when the interest is one.")
+    )
+
+
+@strawberry_django.type(models.ProfileSocialLink, name="SocialLink")
+class SocialLinkType:
+    """A link to the reader elsewhere."""
+
+    platform: SocialPlatformEnum = strawberry_django.field(description="Which site.")
+    url: str = strawberry_django.field(description="Full URL of the reader's page.")
+
+
+@strawberry_django.type(models.Profile, name="Profile")
+class ProfileType:
+    """What a reader tells about themselves. Null on `User.profile` when hidden from the viewer."""
+
+    display_name: str = strawberry_django.field(description="Name shown instead of the username.")
+    bio: str = strawberry_django.field(description="A few words about the reader.")
+    location: str = strawberry_django.field(description="Where the reader is, as they put it.")
+    website: str = strawberry_django.field(description="The reader's website, or empty.")
+    privacy: PrivacyEnum = strawberry_django.field(
+        description="Who may see this profile, the reader's shelves and activity."
+    )
+
+    @strawberry_django.field(description="Genres and topics the reader likes.")
+    async def interests(self, info: Info) -> list[ProfileInterestType]:
+        return await info.context.loaders.get(InterestsByProfileIdLoader).load(self.pk)
+
+    @strawberry_django.field(description="Links to the reader elsewhere, in the reader's order.")
+    async def social_links(self, info: Info) -> list[SocialLinkType]:
+        return await info.context.loaders.get(SocialLinksByProfileIdLoader).load(self.pk)
+
+
+@strawberry_django.type(models.User, name="User")
+class UserType(relay.Node):
+    """A reader. Identity (username, display name) is public; the rest follows profile privacy."""
+
+    username: str = strawberry_django.field(description="Unique handle, e.g. `ada`.")
+    date_joined: datetime = strawberry_django.field(description="When the reader signed up.")
+
+    @strawberry_django.field(description="The reader's email address. Only the reader may read it.")
+    def email(self, info: Info) -> str:
+        require_owner(info, self.pk, "an email address")
+        return self.email
+
+    @strawberry_django.field(description="True when this user is the viewer.")
+    def is_viewer(self, info: Info) -> bool:
+        return info.context.viewer_id == self.pk
+
+    @strawberry_django.field(description="Display name, or the username when none is set.")
+    async def display_name(self, info: Info) -> str:
+        profile = await info.context.loaders.get(ProfileByUserIdLoader).load(self.pk)
+        return (profile.display_name if profile else "") or self.username
+
+    @strawberry_django.field(
+        description="The reader's profile; null when its privacy hides it from the viewer."
+    )
+    async def profile(self, info: Info) -> ProfileType | None:
+        profile = await info.context.loaders.get(ProfileByUserIdLoader).load(self.pk)
+        return profile if await profile_visible(info, profile) else None
+
+    @strawberry_django.field(description="Whether the viewer follows this reader.")
+    async def is_followed_by_viewer(self, info: Info) -> bool:
+        return await info.context.loaders.get(FollowedByViewerLoader).load(self.pk)
+
+    @strawberry_django.field(description="Whether this reader follows the viewer.")
+    async def follows_viewer(self, info: Info) -> bool:
+        return await info.context.loaders.get(FollowsViewerLoader).load(self.pk)
+
+    @strawberry_django.field(description="How many readers follow this one.")
+    async def followers_count(self, info: Info) -> int:
+        return await info.context.loaders.get(FollowerCountByUserIdLoader).load(self.pk)
+
+    @strawberry_django.field(description="How many readers this one follows.")
+    async def following_count(self, info: Info) -> int:
+        return await info.context.loaders.get(FollowingCountByUserIdLoader).load(self.pk)
+
+    @strawberry_django.connection(
+        DjangoCursorConnection["UserType"],
+        description="Readers who follow this one, most recent first.",
+    )
+    def followers(self) -> QuerySet[models.User]:
+        return (
+            models.User.objects.filter(following_set__followee_id=self.pk)
+            .annotate(followed_at=F("following_set__created_at"))
+            .order_by("-followed_at", "-id")
+        )
+
+    @strawberry_django.connection(
+        DjangoCursorConnection["UserType"],
+        description="Readers this one follows, most recent first.",
+    )
+    def following(self) -> QuerySet[models.User]:
+        return (
+            models.User.objects.filter(follower_set__follower_id=self.pk)
+            .annotate(followed_at=F("follower_set__created_at"))
+            .order_by("-followed_at", "-id")
+        )

@@ -1,0 +1,70 @@
+"""GraphQL types of lending: shared copies and reservations."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+import strawberry_django
+from strawberry import relay
+
+from apps.lending import models
+from schema.accounts.loaders import UserByIdLoader
+from schema.catalog.loaders import BookByIdLoader
+from schema.context import Info
+from schema.enums import CopyConditionEnum, ReservationStatusEnum
+from schema.lending.loaders import BookCopyByIdLoader
+
+if TYPE_CHECKING:
+    from schema.accounts.types import UserType
+    from schema.catalog.types import BookType
+
+UserTypeRef = Annotated["UserType", strawberry.lazy("schema.accounts.types")]
+BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
+
+
+@strawberry_django.type(models.BookCopy, name="BookCopy")
+class BookCopyType(relay.Node):
+    """A physical copy of a book that its owner lends."""
+
+    condition: CopyConditionEnum = strawberry_django.field(description="State of the copy.")
+    location: str = strawberry_django.field(description="Where to pick it up, as the owner says.")
+    notes: str = strawberry_django.field(description="The owner's notes.")
+    is_active: bool = strawberry_django.field(description="False once withdrawn by the owner.")
+    created_at: datetime = strawberry_django.field(description="When it was added.")
+
+    @strawberry_django.field(description="The book.")
+    async def book(self, info: Info) -> BookTypeRef:
+        return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
+
+    @strawberry_django.field(description="Who owns and lends it.")
+    async def owner(self, info: Info) -> UserTypeRef:
+        return await info.context.loaders.get(UserByIdLoader).load(self.owner_id)
+
+
+@strawberry_django.type(models.Reservation, name="Reservation")
+class ReservationType(relay.Node):
+    """A reader's place in a book's queue, then their loan of a copy."""
+
+    status: ReservationStatusEnum = strawberry_django.field(description="Where it stands.")
+    reserved_at: datetime = strawberry_django.field(description="When the reader joined the queue.")
+    ready_at: datetime | None = strawberry_django.field(description="When a copy became ready.")
+    pickup_deadline: datetime | None = strawberry_django.field(
+        description="Pick up before this, or the copy passes to the next in line."
+    )
+    loaned_at: datetime | None = strawberry_django.field(description="When the loan began.")
+    due_at: datetime | None = strawberry_django.field(description="When the copy is due back.")
+    returned_at: datetime | None = strawberry_django.field(description="When it came back.")
+
+    @strawberry_django.field(description="The book reserved.")
+    async def book(self, info: Info) -> BookTypeRef:
+        return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
+
+    @strawberry_django.field(description="The reader who reserved it.")
+    async def user(self, info: Info) -> UserTypeRef:
+        return await info.context.loaders.get(UserByIdLoader).load(self.user_id)
+
+    @strawberry_django.field(description="The copy held for or lent to the reader, once ready.")
+    async def copy(self, info: Info) -> BookCopyType | None:
+        if self.copy_id is None:
+            return None
+        return await info.context.loaders.get(BookCopyByIdLoader).load(self.copy_id)

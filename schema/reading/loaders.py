@@ -1,0 +1,17 @@
+"""Reading loaders: list sizes and goal progress, batched."""
+
+from django.db.models import Count
+
+from apps.reading.models import ReadingListItem
+from schema.loaders import Loader
+
+
+class ItemCountByReadingListIdLoader(Loader[int, int]):
+    def batch_load(self, keys):
+        counts = dict(
+            ReadingListItem.objects.filter(reading_list_id__in=keys)
+            .values("reading_list_id")
+            .annotate(n=Count("id"))
+            .values_list("reading_list_id", "n")
+        )
+        return [counts.get(key, 0) for key in keys]

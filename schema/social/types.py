@@ -1,0 +1,52 @@
+"""GraphQL types of social life: activities that make up feeds."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+import strawberry_django
+from django.contrib.contenttypes.models import ContentType
+from strawberry import relay
+
+from apps.social import models
+from schema.accounts.loaders import UserByIdLoader
+from schema.catalog.loaders import BookByIdLoader
+from schema.context import Info
+from schema.enums import PrivacyEnum, VerbEnum
+
+if TYPE_CHECKING:
+    from schema.accounts.types import UserType
+    from schema.catalog.types import BookType
+
+
+@strawberry_django.type(models.Activity, name="Activity")
+class ActivityType(relay.Node):
+    """Something a reader did: “Ada finished Dune”, “Ada rated Dune 4.5”."""
+
+    verb: VerbEnum = strawberry_django.field(description="What happened.")
+    privacy: PrivacyEnum = strawberry_django.field(description="Who may see it.")
+    created_at: datetime = strawberry_django.field(description="When it happened.")
+    data: strawberry.scalars.JSON = strawberry_django.field(
+        description='Details of the event, e.g. `{"rating": 4.5}` or `{"status": "read"}`.'
+    )
+
+    @strawberry_django.field(description="Who did it.")
+    async def actor(
+        self, info: Info
+    ) -> Annotated["UserType", strawberry.lazy("schema.accounts.types")]:
+        return await info.context.loaders.get(UserByIdLoader).load(self.actor_id)
+
+    @strawberry_django.field(description="The book concerned, if any.")
+    async def book(
+        self, info: Info
+    ) -> Annotated["BookType", strawberry.lazy("schema.catalog.types")] | None:
+        if self.book_id is None:
+            return None
+        return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
+
+    @strawberry_django.field(
+        description="Global id of the object acted on (a Book, Review, ReadingList, User …)."
+    )
+    def target_id(self) -> relay.GlobalID:
+        model = ContentType.objects.get_for_id(self.target_type_id).model_class()
+        return relay.GlobalID(model.__name__, str(self.target_id))

@@ -9,8 +9,9 @@ from django.db.models.functions import Lower
 from apps.core.models import TimeStampedModel, choices_check
 from apps.core.text import name_key
 
-ISBN10_RE = r"^[0-9]{9}[0-9X]$"
-ISBN13_RE = r"^97[89][0-9]{10}$"
+# \A and \Z, not ^ and $: Python's $ (SQLite's REGEXP) also matches before a final newline.
+ISBN10_RE = r"\A[0-9]{9}[0-9X]\Z"
+ISBN13_RE = r"\A97[89][0-9]{10}\Z"
 
 
 def _unique_when_set(field: str, name: str) -> models.UniqueConstraint:
@@ -44,6 +45,7 @@ class Author(TimeStampedModel):
         indexes = [models.Index(Lower("name"), name="author_name_lower")]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="author_name_not_empty"),
+            models.CheckConstraint(condition=~Q(name_key=""), name="author_name_key_not_empty"),
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True)
                 | Q(death_year__isnull=True)
@@ -90,6 +92,7 @@ class Genre(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(Lower("name"), name="genre_name_ci_unique"),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="genre_not_own_parent"),
             models.CheckConstraint(condition=~Q(slug=""), name="genre_slug_not_empty"),
         ]
@@ -108,7 +111,10 @@ class Series(TimeStampedModel):
     class Meta:
         verbose_name_plural = "series"
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(name=""), name="series_name_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="series_name_not_empty"),
+            models.CheckConstraint(condition=~Q(name_key=""), name="series_name_key_not_empty"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -136,7 +142,8 @@ class Book(TimeStampedModel):
 
     ISBNs are stored normalised (digits, `X` check digit) and each is unique when present.
     Years may be negative (BCE). `average_rating` and `ratings_count` are kept in step with
-    `reading.Rating` by the rating services, so lists can sort on them without aggregating.
+    `reading.Rating` by the rating services, so lists can sort on them without aggregating;
+    `source_ratings_count` is set by catalogue imports only and is never mixed with them.
     """
 
     title = models.CharField(max_length=500)
@@ -159,6 +166,11 @@ class Book(TimeStampedModel):
     series_position = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
     ratings_count = models.PositiveIntegerField(default=0)
+    source_ratings_count = models.PositiveIntegerField(
+        default=0,
+        help_text="Ratings count at the source the book was imported from (e.g. Goodreads): "
+        "a popularity signal before BookNest has its own ratings.",
+    )
     genres = models.ManyToManyField(Genre, related_name="books", blank=True)
     authors = models.ManyToManyField(Author, through="BookAuthor", related_name="books", blank=True)
 
@@ -170,6 +182,7 @@ class Book(TimeStampedModel):
             models.Index(fields=["original_publication_year", "id"], name="book_year"),
             models.Index(fields=["-average_rating", "id"], name="book_avg_rating"),
             models.Index(fields=["-ratings_count", "id"], name="book_ratings_count"),
+            models.Index(fields=["-source_ratings_count", "id"], name="book_source_ratings_count"),
             models.Index(fields=["-created_at", "id"], name="book_recent"),
         ]
         constraints = [

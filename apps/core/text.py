@@ -15,7 +15,9 @@ def name_key(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     no_punct = _PUNCT.sub(" ", stripped.casefold())
-    return _SPACES.sub(" ", no_punct).strip().replace(" ", "")[:255]
+    key = _SPACES.sub(" ", no_punct).strip().replace(" ", "")
+    # A name of punctuation alone ("!!!") still needs a key: fall back to its folded form.
+    return (key or _SPACES.sub("", value.casefold()))[:255]
 
 
 def clean_text(value: str | None) -> str:

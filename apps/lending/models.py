@@ -111,6 +111,16 @@ class Reservation(models.Model):
                 condition=~Q(status=ReservationStatus.RETURNED) | Q(returned_at__isnull=False),
                 name="reservation_returned_has_date",
             ),
+            models.CheckConstraint(
+                condition=~Q(status=ReservationStatus.READY)
+                | (Q(ready_at__isnull=False) & Q(pickup_deadline__isnull=False)),
+                name="reservation_ready_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ReservationStatus.CANCELLED, ReservationStatus.EXPIRED])
+                | Q(ended_at__isnull=False),
+                name="reservation_ended_has_date",
+            ),
         ]
 
     def __str__(self) -> str:

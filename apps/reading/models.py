@@ -176,9 +176,15 @@ class ReadingGoal(TimeStampedModel):
         ordering = ["user", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["user", "year"], name="reading_goal_once_per_year"),
+            # NULL comparisons are NULL, and a NULL check passes: test for NULL explicitly.
             models.CheckConstraint(
-                condition=Q(books_target__gt=0) | Q(pages_target__gt=0),
+                condition=Q(books_target__isnull=False) | Q(pages_target__isnull=False),
                 name="reading_goal_has_target",
+            ),
+            models.CheckConstraint(
+                condition=(Q(books_target__isnull=True) | Q(books_target__gt=0))
+                & (Q(pages_target__isnull=True) | Q(pages_target__gt=0)),
+                name="reading_goal_targets_positive",
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=1900) & Q(year__lte=2200), name="reading_goal_year_range"

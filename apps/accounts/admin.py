@@ -1,0 +1,189 @@
+"""Admin for readers: users, their profiles (with interests and links) and refresh tokens."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from apps.accounts.models import (
+    Profile,
+    ProfileInterest,
+    ProfileSocialLink,
+    RefreshToken,
+    User,
+)
+
+
+class BookNestUserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # The database refuses it too (user_email_ci_unique), but as an error page.
+        if User.objects.filter(email__iexact=email).exists():
+            raise self.instance.unique_error_message(User, ["email"])
+        return email
+
+
+class BookNestUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class BookNestUserAdmin(UserAdmin):
+    form = BookNestUserChangeForm
+    add_form = BookNestUserCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Tokens", {"fields": ("token_version",)}),
+    )
+    readonly_fields = ("token_version", "last_login", "date_joined")
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "date_joined",
+        "last_login",
+    )
+    search_fields = ("username", "email", "first_name", "last_name")
+    date_hierarchy = "date_joined"
+    actions = ["log_out_everywhere"]
+
+    @admin.action(description="Log out everywhere (invalidate all their tokens)")
+    def log_out_everywhere(self, request, queryset):
+        count = queryset.update(token_version=F("token_version") + 1)
+        self.message_user(request, f"{count} user(s) logged out everywhere.", messages.SUCCESS)
+
+
+class ProfileInterestInline(admin.TabularInline):
+    model = ProfileInterest
+    autocomplete_fields = ("genre",)
+    extra = 0
+
+
+class ProfileSocialLinkInline(admin.TabularInline):
+    model = ProfileSocialLink
+    fields = ("platform", "url", "position")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    extra = 0
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "display_name", "location", "privacy", "created_at")
+    ordering = ("user__username",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_filter = ("privacy",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "display_name", "location")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "created_at"
+    inlines = [ProfileInterestInline, ProfileSocialLinkInline]
+
+    def get_queryset(self, request):
+        # A profile without a display name is named after its user (autocomplete too).
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(ProfileInterest)
+class ProfileInterestAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "profile", "genre")
+    list_select_related = ("profile__user", "genre")
+    search_fields = ("text", "genre__name", "profile__user__username")
+    autocomplete_fields = ("profile", "genre")
+
+
+@admin.register(ProfileSocialLink)
+class ProfileSocialLinkAdmin(admin.ModelAdmin):
+    list_display = ("profile", "platform", "url", "position")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_filter = ("platform",)
+    list_select_related = ("profile__user",)
+    search_fields = ("url", "profile__user__username")
+    autocomplete_fields = ("profile",)
+
+
+@admin.register(RefreshToken)
+class RefreshTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by logging in, never here; the admin may only revoke them."""
+
+    list_display = (
+        "short_hash",
+        "user",
+        "state",
+        "created_at",
+        "expires_at",
+        "rotated_at",
+        "revoked_at",
+        "user_agent",
+    )
+    list_filter = (
+        ("revoked_at", admin.EmptyFieldListFilter),
+        ("rotated_at", admin.EmptyFieldListFilter),
+        "expires_at",
+    )
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "family__exact", "user_agent")
+    date_hierarchy = "created_at"
+    fields = (
+        "user",
+        "short_hash",
+        "family",
+        "token_version",
+        "created_at",
+        "expires_at",
+        "rotated_at",
+        "revoked_at",
+        "user_agent",
+    )
+    readonly_fields = fields
+    actions = ["revoke", "revoke_family"]
+
+    @admin.display(description="token hash")
+    def short_hash(self, token: RefreshToken) -> str:
+        # Enough to tell tokens apart; the full hash stays out of pages and screenshots.
+        return f"{token.token_hash[:8]}…"
+
+    @admin.display(description="state")
+    def state(self, token: RefreshToken) -> str:
+        if token.revoked_at:
+            return "revoked"
+        if token.rotated_at:
+            return "rotated"
+        if token.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
+
+    @admin.action(description="Revoke the selected tokens' whole families", permissions=["change"])
+    def revoke_family(self, request, queryset):
+        families = queryset.values("family")
+        count = RefreshToken.objects.filter(family__in=families, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)

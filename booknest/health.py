@@ -18,10 +18,14 @@ async def healthz(request):
 
 
 def _check_database() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return "postgresql" if connection.vendor == "postgresql" else connection.vendor
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return connection.vendor
+    finally:
+        # This runs in a worker thread of its own: hand its connection back (to the pool).
+        connection.close()
 
 
 def _check_cache() -> str:

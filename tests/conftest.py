@@ -33,6 +33,18 @@ class GraphQLClient:
         assert response.status_code in (200, 400), response.content[:500]
         return response.json()
 
+    def login(self, user) -> "GraphQLClient":
+        """Send later operations as `user`, with a fresh access token in the header."""
+        from apps.accounts.tokens import create_access_token
+
+        token, _ = create_access_token(user)
+        self.headers["Authorization"] = f"Bearer {token}"
+        return self
+
+    def logout(self) -> "GraphQLClient":
+        self.headers.pop("Authorization", None)
+        return self
+
 
 @pytest.fixture
 def gql(client) -> GraphQLClient:

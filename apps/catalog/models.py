@@ -70,13 +70,17 @@ class Author(TimeStampedModel):
 def sort_name_for(name: str) -> str:
     """ "Ursula K. Le Guin" → "Le Guin, Ursula K." for common particles; otherwise "Last, First"."""
     parts = name.split()
+    suffix = ""
+    if len(parts) > 2 and parts[-1].lower().strip(".,") in {"jr", "sr", "ii", "iii", "iv"}:
+        suffix = " " + parts.pop().lstrip(",")
+        parts[-1] = parts[-1].rstrip(",")
     if len(parts) < 2:
         return name
     particles = {"le", "la", "de", "du", "van", "von", "der", "den", "da", "di", "del", "st."}
     cut = len(parts) - 1
     while cut > 1 and parts[cut - 1].lower() in particles:
         cut -= 1
-    return f"{' '.join(parts[cut:])}, {' '.join(parts[:cut])}"
+    return f"{' '.join(parts[cut:])}, {' '.join(parts[:cut])}{suffix}"
 
 
 class Genre(models.Model):

@@ -145,7 +145,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- API authentication (JWT on PyJWT; see apps/accounts/tokens.py) --------------------------
 JWT_ALGORITHM = env_str("JWT_ALGORITHM", "HS256")
 if JWT_ALGORITHM not in {"HS256", "HS384", "HS512"}:
-    raise ImproperlyConfigured(f"JWT_ALGORITHM: expected HS256, HS384 or HS512, got {JWT_ALGORITHM!r}")
+    raise ImproperlyConfigured(
+        f"JWT_ALGORITHM: expected HS256, HS384 or HS512, got {JWT_ALGORITHM!r}"
+    )
 JWT_SECRET_KEY = env_str("JWT_SECRET_KEY") or SECRET_KEY
 JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", 15 * 60, minimum=10)
 JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", 7 * 24 * 3600, minimum=60)

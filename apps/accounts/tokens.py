@@ -136,9 +136,7 @@ def rotate_refresh_token(raw: str, *, user_agent: str = "") -> tuple[User, Issue
             _check_usable(token, now)
             token.rotated_at = now
             token.save(update_fields=["rotated_at"])
-            successor = create_refresh_token(
-                token.user, family=token.family, user_agent=user_agent
-            )
+            successor = create_refresh_token(token.user, family=token.family, user_agent=user_agent)
             return token.user, successor
     raise TokenError(f"Refresh token was already used; its session {reused_family} was revoked")
 

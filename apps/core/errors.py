@@ -33,7 +33,9 @@ class ServiceError(Exception):
 
     code = ErrorCode.INVALID
 
-    def __init__(self, message: str = "", *, field: str | None = None, code: ErrorCode | None = None):
+    def __init__(
+        self, message: str = "", *, field: str | None = None, code: ErrorCode | None = None
+    ):
         super().__init__(message)
         self.errors: list[FieldError] = [FieldError(code or self.code, message, field)]
 

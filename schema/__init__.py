@@ -1,14 +1,25 @@
 """The one BookNest GraphQL schema: query, mutation and subscription roots plus extensions."""
 
+import inspect
+
 import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
 
+from schema.accounts.mutations import AccountsMutation
+from schema.accounts.queries import AccountsQuery
 from schema.accounts.types import UserType
 from schema.auth import AuthenticationExtension
+from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
+from schema.lending.mutations import LendingMutation
+from schema.lending.queries import LendingQuery
 from schema.lending.types import BookCopyType, ReservationType
+from schema.notifications.mutations import NotificationsMutation
+from schema.notifications.queries import NotificationsQuery
 from schema.notifications.types import NotificationType
+from schema.reading.mutations import ReadingMutation
+from schema.reading.queries import ReadingQuery
 from schema.reading.types import (
     RatingType,
     ReadingGoalType,
@@ -16,6 +27,8 @@ from schema.reading.types import (
     ReviewType,
     UserBookType,
 )
+from schema.social.mutations import SocialMutation
+from schema.social.queries import SocialQuery
 from schema.social.types import ActivityType
 
 
@@ -25,10 +38,38 @@ class NodeQuery:
     nodes: list[relay.Node] = relay.node(description="Several objects, by their global ids.")
 
 
-Query = merge_types("Query", (NodeQuery, CatalogQuery))
+Query = merge_types(
+    "Query",
+    (
+        NodeQuery,
+        CatalogQuery,
+        AccountsQuery,
+        SocialQuery,
+        NotificationsQuery,
+        ReadingQuery,
+        LendingQuery,
+    ),
+)
+Query.__doc__ = "Everything BookNest lets a client read."
+Mutation = merge_types(
+    "Mutation",
+    (
+        CatalogMutation,
+        AccountsMutation,
+        SocialMutation,
+        NotificationsMutation,
+        ReadingMutation,
+        LendingMutation,
+    ),
+)
+Mutation.__doc__ = (
+    "Everything BookNest lets a client change. Expected failures come back in each payload's "
+    "`errors`; top-level errors mean the request itself was refused."
+)
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     extensions=[AuthenticationExtension],
     types=[
         UserType,
@@ -43,3 +84,18 @@ schema = strawberry.Schema(
         ReservationType,
     ],
 )
+
+
+def describe_types_from_docstrings(built: strawberry.Schema) -> None:
+    """A type's docstring becomes its description (Strawberry reads only `description=`)."""
+    for concrete in built.schema_converter.type_map.values():
+        origin = getattr(concrete.definition, "origin", None)
+        doc = inspect.getdoc(origin) if origin is not None and "__doc__" in vars(origin) else None
+        # Dataclasses without a docstring get their signature as one ("Query(*, node: …)").
+        if doc and doc.startswith(f"{origin.__name__}("):
+            doc = None
+        if doc and not getattr(concrete.implementation, "description", None):
+            concrete.implementation.description = doc
+
+
+describe_types_from_docstrings(schema)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AnonymousUser
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from apps.accounts.tokens import TokenError, user_for_access_token
@@ -49,13 +49,40 @@ async def resolve_viewer(token: str | None):
         return AnonymousUser(), str(exc)
 
 
-class AuthenticationExtension(SchemaExtension):
-    """Refuses the operation when the context carries a failed authentication."""
+# Operations that must work with a stale header: a client renewing its session typically still
+# sends the expired access token it is replacing (django-graphql-jwt's JWT_ALLOW_ANY_CLASSES).
+TOKEN_FIELDS = frozenset({"tokenAuth", "refreshToken", "verifyToken", "revokeToken", "register"})
 
-    def on_operation(self):
+
+def _root_field_names(execution_context) -> set[str] | None:
+    """Names of the operation's root fields; None when they cannot be read off (fragments)."""
+    document = execution_context.graphql_document
+    if document is None:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    name = execution_context.operation_name
+    operation = next(
+        (op for op in operations if name is None or (op.name and op.name.value == name)), None
+    )
+    if operation is None:
+        return None
+    names = set()
+    for selection in operation.selection_set.selections:
+        if not isinstance(selection, FieldNode):
+            return None
+        names.add(selection.name.value)
+    return names - {"__typename"}
+
+
+class AuthenticationExtension(SchemaExtension):
+    """Refuses an operation whose `Authorization` header failed, unless it only handles tokens."""
+
+    def on_execute(self):
         error = getattr(self.execution_context.context, "auth_error", None)
         if error:
-            raise unauthenticated(error)
+            fields = _root_field_names(self.execution_context)
+            if fields is None or not fields or not fields <= TOKEN_FIELDS:
+                raise unauthenticated(error)
         yield
 
 

@@ -1,12 +1,81 @@
-"""GraphQL over HTTP through Django's async view, so Django middleware runs for every request."""
+"""GraphQL over HTTP through Django's async view, so Django middleware runs for every request.
+
+The view follows the GraphQL-over-HTTP specification (draft), audited by `graphql-http`:
+- `Accept` negotiation between `application/graphql-response+json` and `application/json`
+  (no Accept header: `application/json`); neither acceptable → 406. See `schema.http.negotiate`.
+- GET (queries only: a mutation → 405) and POST with `Content-Type: application/json` (UTF-8;
+  anything else → 415). Other methods → 405 with `Allow: GET, POST`.
+- A request that is not well-formed GraphQL-over-HTTP (bad JSON, not an object, missing or
+  non-string `query`, `variables`/`extensions` not objects, `operationName` not a string) → 400.
+- GraphQL request errors (the document does not parse or validate, the operation cannot be
+  chosen, variables do not coerce): the response has `errors` and no `data`; 400 with
+  `application/graphql-response+json`, 200 with `application/json` (the legacy type, whose
+  clients cannot trust a non-200 body). Field errors during execution → 200 with both.
+- A refused `Authorization` header → 401 (with `WWW-Authenticate`) under
+  `application/graphql-response+json`, 200 under `application/json`.
+"""
+
+import re
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
-from strawberry.django.views import AsyncGraphQLView
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from strawberry.django.views import AsyncGraphQLView, TemporalHttpResponse
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
+from apps.core.errors import ErrorCode
 from schema import schema
 from schema.auth import resolve_viewer, token_from_headers
 from schema.context import Context
+from schema.http import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    GraphQLParams,
+    HTTPError,
+    method_not_allowed,
+    negotiate,
+    read_params,
+)
+
+# Status of a GraphQL request error under application/graphql-response+json, by error code.
+REQUEST_ERROR_STATUS = {ErrorCode.UNAUTHENTICATED.value: 401}
+ALLOWED_OPERATIONS = {
+    "GET": {OperationType.QUERY},
+    # Subscriptions are served over WebSocket at the same path, not over plain HTTP.
+    "POST": {OperationType.QUERY, OperationType.MUTATION},
+}
+
+
+# Several operations in a document that validates need at least two of these keywords (an
+# anonymous `{ … }` operation must be alone); only such documents are parsed twice.
+OPERATION_KEYWORD = re.compile(r"\b(?:query|mutation|subscription)\b")
+
+
+def has_several_operations(query: str) -> bool:
+    """Whether the document defines more than one operation (then `operationName` is needed)."""
+    if len(OPERATION_KEYWORD.findall(query)) < 2:
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False  # the execution reports the syntax error
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """True when GraphQL refused the request before executing it (no `data` to give).
+
+    Field errors always carry a `path`; errors raised before execution (parsing, validation,
+    variable coercion, a refused token) never do, and leave no data.
+    """
+    return (
+        result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+    )
 
 
 class GraphQLView(AsyncGraphQLView):
@@ -14,9 +83,112 @@ class GraphQLView(AsyncGraphQLView):
         user, error = await resolve_viewer(token_from_headers(request.headers))
         return Context(request=request, response=response, user=user, auth_error=error)
 
+    async def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        media_type = negotiate(request.headers.get("Accept"))
+        try:
+            if request.method not in ALLOWED_OPERATIONS:
+                raise method_not_allowed("GraphQL is served over GET and POST only.")
+            # Without GraphiQL, a browser's GET falls through to a plain 400 (no query).
+            if self.graphql_ide and self.should_render_graphql_ide(
+                self.request_adapter_class(request)
+            ):
+                return await self.render_graphql_ide(request)
+            if media_type is None:
+                raise HTTPError(
+                    406,
+                    f"Accept `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`.",
+                    code="NOT_ACCEPTABLE",
+                )
+            response = await self.serve(request, read_params(request), media_type)
+        except HTTPError as error:
+            response = self.error_response(error, media_type or JSON)
+        # The body depends on the negotiated type and on who is asking: caches must know.
+        patch_vary_headers(response, ("Accept", "Authorization"))
+        return response
+
+    async def serve(
+        self, request: HttpRequest, params: GraphQLParams, media_type: str
+    ) -> HttpResponse:
+        if params.operation_name is None and has_several_operations(params.query):
+            # GraphQL's GetOperation(): Strawberry would silently run the first operation.
+            return self.request_error_response(
+                "Must provide operation name if query contains multiple operations.", media_type
+            )
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        try:
+            result = await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                root_value=await self.get_root_value(request),
+                operation_name=params.operation_name,
+                allowed_operation_types=ALLOWED_OPERATIONS[request.method],
+                operation_extensions=params.extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type == OperationType.MUTATION:
+                raise method_not_allowed("Mutations must be sent with POST.") from exc
+            return self.request_error_response(
+                "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL.",
+                media_type,
+            )
+        except CannotGetOperationTypeError as exc:
+            return self.request_error_response(exc.as_http_error_reason(), media_type)
+        except MissingQueryError:
+            return self.request_error_response("The query document is empty.", media_type)
+
+        data = await self.process_result(request=request, result=result)
+        if result.errors:
+            self._handle_errors(result.errors, data)
+        status = 200
+        headers: dict[str, str] = {}
+        if is_request_error(result):
+            # A request error leaves no data (GraphQL spec, "Response Format").
+            data.pop("data", None)
+            if media_type == GRAPHQL_RESPONSE_JSON:
+                codes = {(e.extensions or {}).get("code") for e in result.errors}
+                status = min((REQUEST_ERROR_STATUS.get(code, 400) for code in codes), default=400)
+                if status == 401:
+                    headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        response = self.json_response(data, media_type, status, headers)
+        return self.merge_sub_response(response, sub_response)
+
+    def request_error_response(self, message: str, media_type: str) -> HttpResponse:
+        status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+        return self.json_response({"errors": [{"message": message}]}, media_type, status)
+
+    def error_response(self, error: HTTPError, media_type: str) -> HttpResponse:
+        body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+        return self.json_response(body, media_type, error.status, error.headers)
+
+    def json_response(
+        self, body: object, media_type: str, status: int, headers: dict[str, str] | None = None
+    ) -> HttpResponse:
+        return HttpResponse(
+            self.encode_json(body),
+            status=status,
+            content_type=f"{media_type}; charset=utf-8",
+            headers=headers,
+        )
+
+    @staticmethod
+    def merge_sub_response(response: HttpResponse, sub_response: TemporalHttpResponse):
+        """Headers, cookies and status a resolver set on `info.context.response`."""
+        for name, value in sub_response.items():
+            if name.lower() not in ("content-type", "content-length"):
+                response[name] = value
+        for name, value in sub_response.cookies.items():
+            response.cookies[name] = value
+        if sub_response.status_code:
+            response.status_code = sub_response.status_code
+        return response
+
 
 # CSRF-exempt because the API authenticates by header only (see schema/auth.py): a cookie
 # never makes a request act as someone, so a cross-site request can do nothing a stranger can't.
+# Besides, POST accepts only `application/json`, which a cross-site form cannot send without a
+# CORS preflight, and GET never runs a mutation.
 graphql_view = csrf_exempt(
     GraphQLView.as_view(
         schema=schema, graphql_ide="graphiql" if settings.GRAPHIQL_ENABLED else None

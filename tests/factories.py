@@ -226,3 +226,21 @@ def make_import_row_error(job: ImportJob | None = None, **kwargs) -> ImportRowEr
     kwargs.setdefault("row_number", job.row_errors.count() + 1)
     kwargs.setdefault("reason", "No title")
     return ImportRowError.objects.create(job=job, **kwargs)
+
+
+# --- catalog merges (redirects of merged-away ids) -------------------------------------------
+
+
+def make_book_redirect(book: Book | None = None, **kwargs):
+    """A redirect from an id no book has (as a merge leaves behind) to `book`."""
+    from apps.catalog.models import BookRedirect
+
+    kwargs.setdefault("old_id", 10**12 + next_number())
+    return BookRedirect.objects.create(book=book or make_book(), **kwargs)
+
+
+def make_author_redirect(author: Author | None = None, **kwargs):
+    from apps.catalog.models import AuthorRedirect
+
+    kwargs.setdefault("old_id", 10**12 + next_number())
+    return AuthorRedirect.objects.create(author=author or make_author(), **kwargs)

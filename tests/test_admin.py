@@ -15,7 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, RefreshToken, User
-from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
+from apps.catalog.models import (
+    Author,
+    AuthorRedirect,
+    Book,
+    BookAuthor,
+    BookRedirect,
+    Genre,
+    Series,
+)
 from apps.imports.models import ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
@@ -44,6 +52,8 @@ FACTORIES = {
     Series: f.make_series,
     Book: lambda: f.make_book(authors=[f.make_author()], genres=[f.make_genre()]),
     BookAuthor: f.make_book_author,
+    BookRedirect: f.make_book_redirect,
+    AuthorRedirect: f.make_author_redirect,
     UserBook: f.make_user_book,
     Rating: f.make_rating,
     Review: f.make_review,

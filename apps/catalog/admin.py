@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.db.models import Count, Prefetch, Q
 
 from apps.catalog import isbn
-from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
+from apps.catalog.models import (
+    Author,
+    AuthorRedirect,
+    Book,
+    BookAuthor,
+    BookRedirect,
+    Genre,
+    Series,
+)
 
 
 @admin.register(Author)
@@ -120,3 +128,25 @@ class BookAuthorAdmin(admin.ModelAdmin):
     list_select_related = ("book", "author")
     search_fields = ("book__title", "=book__isbn13", "author__name")
     autocomplete_fields = ("book", "author")
+
+
+@admin.register(BookRedirect)
+class BookRedirectAdmin(admin.ModelAdmin):
+    """Ids of merged-away books and the survivor each now means (written by `mergeBooks`)."""
+
+    list_display = ("old_id", "book", "created_at")
+    list_select_related = ("book",)
+    search_fields = ("=old_id", "book__title")
+    autocomplete_fields = ("book",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(AuthorRedirect)
+class AuthorRedirectAdmin(admin.ModelAdmin):
+    """Ids of merged-away authors and the survivor each now means (written by `mergeAuthors`)."""
+
+    list_display = ("old_id", "author", "created_at")
+    list_select_related = ("author",)
+    search_fields = ("=old_id", "author__name")
+    autocomplete_fields = ("author",)
+    readonly_fields = ("created_at",)

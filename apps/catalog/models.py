@@ -180,6 +180,7 @@ class Book(TimeStampedModel):
 
     class Meta:
         ordering = ["title", "id"]
+        permissions = [("librarian", "Can edit the catalogue")]
         indexes = [
             models.Index(Lower("title"), name="book_title_lower"),
             models.Index(fields=["language"], name="book_language"),
@@ -247,3 +248,35 @@ class BookAuthor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} ({self.role}) of {self.book}"
+
+
+class BookRedirect(models.Model):
+    """The id of a book merged into `book`: links and cached ids of the old book keep working.
+
+    Merging again moves these rows to the new survivor, so a chain of merges never needs more
+    than one hop. Ids are never reused (both databases use non-recycling sequences).
+    """
+
+    old_id = models.PositiveBigIntegerField(unique=True)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_id"]
+
+    def __str__(self) -> str:
+        return f"book {self.old_id} → {self.book_id}"
+
+
+class AuthorRedirect(models.Model):
+    """The id of an author merged into `author` (see `BookRedirect`)."""
+
+    old_id = models.PositiveBigIntegerField(unique=True)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_id"]
+
+    def __str__(self) -> str:
+        return f"author {self.old_id} → {self.author_id}"

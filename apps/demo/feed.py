@@ -69,7 +69,7 @@ def build_activities(
             elif entry.status != ReadingStatus.READING:
                 add(user, Verb.SHELVED, book, entry.updated_at, book, {"status": entry.status})
             if rating is not None:
-                data = {"value": str(rating.value)}
+                data = {"rating": float(rating.value)}
                 add(user, Verb.RATED, book, rating.created_at, book, data)
         for review in shelf.reviews:
             data = {"spoiler": review.spoiler}

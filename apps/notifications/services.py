@@ -1,10 +1,13 @@
 """Notifying readers: one row per notification, honouring each reader's in-app preference."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.errors import ErrorCode, FieldError, Invalid, ServiceError
 from apps.core.events import publish, user_group
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 
@@ -63,3 +66,68 @@ def mark_read(user, *, ids: list[int] | None = None) -> int:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).count()
+
+
+def mark_notifications_read(user, *, ids: list[int] | None = None, everything: bool = False) -> int:
+    """Mark some (`ids`) or all (`everything`) of the reader's notifications read.
+
+    Returns how many stay unread.
+
+    Exactly one of the two must be given. Ids of other readers' notifications are ignored,
+    exactly like ids of notifications already read: nothing tells them apart from the outside.
+    """
+    if (ids is None) == (not everything):
+        raise Invalid("Give either `ids` or `all: true` (exactly one of them).", field="ids")
+    with transaction.atomic():
+        mark_read(user, ids=None if everything else ids)
+        return unread_count(user)
+
+
+@dataclass(frozen=True)
+class EffectivePreference:
+    """A reader's channels for one notification type, after defaults."""
+
+    type: NotificationType
+    in_app: bool
+    email: bool
+
+
+def preferences(user) -> list[EffectivePreference]:
+    """Every notification type with the reader's channels for it, by key."""
+    chosen = {p.type_id: p for p in NotificationPreference.objects.filter(user=user)}
+    result = []
+    for kind in NotificationType.objects.order_by("key"):
+        preference = chosen.get(kind.pk)
+        if preference is None:
+            result.append(EffectivePreference(kind, kind.default_in_app, kind.default_email))
+        else:
+            result.append(EffectivePreference(kind, preference.in_app, preference.email))
+    return result
+
+
+def update_preferences(user, changes: list[dict]) -> list[EffectivePreference]:
+    """Apply `changes` (each `{"kind": key, "in_app": bool|None, "email": bool|None}`; None
+    keeps the current value) and return every preference. An unknown kind refuses them all."""
+    # A key with a NUL character cannot even be looked up in PostgreSQL; it names no kind.
+    keys = [c["kind"] for c in changes if "\x00" not in c["kind"]]
+    kinds = {k.key: k for k in NotificationType.objects.filter(key__in=keys)}
+    missing = [
+        FieldError(ErrorCode.NOT_FOUND, "No notification kind with this key.", f"input.{i}.kind")
+        for i, change in enumerate(changes)
+        if change["kind"] not in kinds
+    ]
+    if missing:
+        raise ServiceError.of(missing)
+    with transaction.atomic():
+        for change in changes:
+            kind = kinds[change["kind"]]
+            in_app, email = wants(user.pk, kind)
+            NotificationPreference.objects.update_or_create(
+                user=user,
+                type=kind,
+                defaults={
+                    "in_app": in_app if change.get("in_app") is None else change["in_app"],
+                    "email": email if change.get("email") is None else change["email"],
+                },
+            )
+    return preferences(user)

@@ -7,3 +7,6 @@ class ReadingConfig(AppConfig):
     name = "apps.reading"
     label = "reading"
     verbose_name = "Reading"
+
+    def ready(self) -> None:
+        from apps.reading import receivers  # noqa: F401 - connects the signal receivers

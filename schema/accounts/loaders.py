@@ -68,9 +68,11 @@ class FollowsViewerLoader(Loader[int, bool]):
 
 
 class FollowerCountByUserIdLoader(Loader[int, int]):
+    """Active followers of each user (a deactivated account counts for nobody)."""
+
     def batch_load(self, keys):
         counts = dict(
-            Follow.objects.filter(followee_id__in=keys)
+            Follow.objects.filter(followee_id__in=keys, follower__is_active=True)
             .values("followee_id")
             .annotate(n=Count("id"))
             .values_list("followee_id", "n")
@@ -79,9 +81,11 @@ class FollowerCountByUserIdLoader(Loader[int, int]):
 
 
 class FollowingCountByUserIdLoader(Loader[int, int]):
+    """Active users each user follows."""
+
     def batch_load(self, keys):
         counts = dict(
-            Follow.objects.filter(follower_id__in=keys)
+            Follow.objects.filter(follower_id__in=keys, followee__is_active=True)
             .values("follower_id")
             .annotate(n=Count("id"))
             .values_list("follower_id", "n")

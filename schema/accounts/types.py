@@ -5,13 +5,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, QuerySet
 from strawberry import relay
 from strawberry_django.relay import DjangoCursorConnection
 
 from apps.accounts import models
 from apps.accounts.models import SocialPlatform
 from apps.core.models import Privacy
+from apps.social.visibility import visible_q
 from schema.accounts.loaders import (
     FollowedByViewerLoader,
     FollowerCountByUserIdLoader,
@@ -45,7 +46,11 @@ async def profile_visible(info: Info, profile: models.Profile | None) -> bool:
     return False
 
 
-@strawberry_django.type(models.ProfileInterest, name="ProfileInterest")
+@strawberry_django.type(
+    models.ProfileInterest,
+    name="ProfileInterest",
+    description="Something a reader likes: a catalogue genre, or free text.",
+)
 class ProfileInterestType:
     """Something a reader likes: a catalogue genre, or free text."""
 
@@ -55,7 +60,9 @@ class ProfileInterestType:
     )
 
 
-@strawberry_django.type(models.ProfileSocialLink, name="SocialLink")
+@strawberry_django.type(
+    models.ProfileSocialLink, name="SocialLink", description="A link to the reader elsewhere."
+)
 class SocialLinkType:
     """A link to the reader elsewhere."""
 
@@ -63,7 +70,12 @@ class SocialLinkType:
     url: str = strawberry_django.field(description="Full URL of the reader's page.")
 
 
-@strawberry_django.type(models.Profile, name="Profile")
+@strawberry_django.type(
+    models.Profile,
+    name="Profile",
+    description="What a reader tells about themselves. "
+    "Null on `User.profile` when hidden from the viewer.",
+)
 class ProfileType:
     """What a reader tells about themselves. Null on `User.profile` when hidden from the viewer."""
 
@@ -84,7 +96,12 @@ class ProfileType:
         return await info.context.loaders.get(SocialLinksByProfileIdLoader).load(self.pk)
 
 
-@strawberry_django.type(models.User, name="User")
+@strawberry_django.type(
+    models.User,
+    name="User",
+    description="A reader. Identity (username, display name) is public; "
+    "the rest follows profile privacy.",
+)
 class UserType(relay.Node):
     """A reader. Identity (username, display name) is public; the rest follows profile privacy."""
 
@@ -130,22 +147,41 @@ class UserType(relay.Node):
 
     @strawberry_django.connection(
         DjangoCursorConnection["UserType"],
-        description="Readers who follow this one, most recent first.",
+        description="Readers who follow this one, most recent first. Empty when this "
+        "reader's profile is hidden from the viewer (the count stays public).",
     )
-    def followers(self) -> QuerySet[models.User]:
-        return (
-            models.User.objects.filter(following_set__followee_id=self.pk)
-            .annotate(followed_at=F("following_set__created_at"))
-            .order_by("-followed_at", "-id")
-        )
+    def followers(self, info: Info) -> QuerySet[models.User]:
+        return followers_of(self.pk, info.context.user)
 
     @strawberry_django.connection(
         DjangoCursorConnection["UserType"],
-        description="Readers this one follows, most recent first.",
+        description="Readers this one follows, most recent first. Empty when this reader's "
+        "profile is hidden from the viewer (the count stays public).",
     )
-    def following(self) -> QuerySet[models.User]:
-        return (
-            models.User.objects.filter(follower_set__follower_id=self.pk)
-            .annotate(followed_at=F("follower_set__created_at"))
-            .order_by("-followed_at", "-id")
-        )
+    def following(self, info: Info) -> QuerySet[models.User]:
+        return following_of(self.pk, info.context.user)
+
+
+def _profile_visible_q(user_id: int, viewer) -> Exists:
+    """True in SQL when `viewer` may see the profile of `user_id` (same rule as `profile`)."""
+    return Exists(models.Profile.objects.filter(user_id=user_id).filter(visible_q(viewer)))
+
+
+def followers_of(user_id: int, viewer) -> QuerySet[models.User]:
+    """Active followers of `user_id`, newest follow first; none when the profile is hidden."""
+    return (
+        models.User.objects.filter(following_set__followee_id=user_id, is_active=True)
+        .filter(_profile_visible_q(user_id, viewer))
+        .annotate(followed_at=F("following_set__created_at"))
+        .order_by("-followed_at", "-id")
+    )
+
+
+def following_of(user_id: int, viewer) -> QuerySet[models.User]:
+    """Active readers `user_id` follows, newest follow first; none when the profile is hidden."""
+    return (
+        models.User.objects.filter(follower_set__follower_id=user_id, is_active=True)
+        .filter(_profile_visible_q(user_id, viewer))
+        .annotate(followed_at=F("follower_set__created_at"))
+        .order_by("-followed_at", "-id")
+    )

@@ -3,9 +3,10 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from apps.catalog.models import Book, BookAuthor, Genre, Series
+from apps.catalog.services_common import can_edit_catalog
 from apps.reading.models import RATING_VALUES, Rating, UserBook
 from schema.loaders import Loader, group_by
 
@@ -81,3 +82,36 @@ class ViewerUserBookByBookIdLoader(Loader[int, UserBook | None]):
             e.book_id: e for e in UserBook.objects.filter(user_id=viewer_id, book_id__in=keys)
         }
         return [entries.get(key) for key in keys]
+
+
+class GenreByIdLoader(Loader[int, Genre | None]):
+    def batch_load(self, keys):
+        genres = Genre.objects.in_bulk(keys)
+        return [genres.get(key) for key in keys]
+
+
+class ChildGenresByGenreIdLoader(Loader[int, list[Genre]]):
+    """The genres directly below each genre, by name."""
+
+    def batch_load(self, keys):
+        rows = Genre.objects.filter(parent_id__in=keys).order_by("name", "id")
+        return group_by(keys, ((row.parent_id, row) for row in rows))
+
+
+class BooksBySeriesIdLoader(Loader[int, list[Book]]):
+    """Each series' books in reading order (place, then year, then id)."""
+
+    def batch_load(self, keys):
+        rows = Book.objects.filter(series_id__in=keys).order_by(
+            F("series_position").asc(nulls_last=True),
+            F("original_publication_year").asc(nulls_last=True),
+            "id",
+        )
+        return group_by(keys, ((row.series_id, row) for row in rows))
+
+
+class ViewerCanEditCatalogLoader(Loader[str, bool]):
+    """Whether the viewer may edit the catalogue (one permission lookup per request)."""
+
+    def batch_load(self, keys):
+        return [can_edit_catalog(self.context.user)] * len(keys)

@@ -1,30 +1,95 @@
-"""Catalogue queries: one book (by global id or ISBN) and the paginated list of books."""
+"""Catalogue queries: books (one, or a filtered and ordered page), authors, genres and series.
+
+Ids of books and authors merged into another keep working: they resolve to the survivor.
+"""
+
+from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 import strawberry_django
+from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
+from graphql import GraphQLError
 from strawberry import relay
+from strawberry.utils.str_converters import to_camel_case
 from strawberry_django.relay import DjangoCursorConnection
 
 from apps.catalog import isbn as isbn_utils
-from apps.catalog.models import Book
-from schema.catalog.types import BookType
+from apps.catalog import selectors
+from apps.catalog.models import Author, Book, Genre, Series
+from apps.core.errors import ErrorCode, ServiceError
+from schema.catalog.inputs import BookFilter, BookOrder, OrderDirection
+from schema.catalog.types import AuthorType, BookType, GenreType, SeriesType
 from schema.context import Info
+
+
+def arg(description: str):
+    return strawberry.argument(description=description)
+
+
+def invalid(message: str, field: str | None = None) -> GraphQLError:
+    """A read refused for bad arguments: a top-level error with code INVALID (and the field)."""
+    extensions = {"code": ErrorCode.INVALID.value}
+    if field:
+        extensions["field"] = field
+    return GraphQLError(message, extensions=extensions)
+
+
+def refused(exc: ServiceError, prefix: str = "") -> GraphQLError:
+    first = exc.errors[0]
+    field = f"{prefix}{to_camel_case(first.field)}" if first.field else None
+    return invalid(" ".join(error.message for error in exc.errors), field)
+
+
+def database_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> int | None:
+    """The database id of a global id of `type_name`; INVALID for another type or garbage."""
+    if global_id is None:
+        return None
+    if global_id.type_name != type_name or not str(global_id.node_id).isdigit():
+        raise invalid(f"`{field}` must be the id of a {type_name}.", field)
+    return int(global_id.node_id)
+
+
+def _filtered_books(filter: BookFilter | None, order: BookOrder | None) -> QuerySet[Book]:
+    filter = filter or BookFilter()
+    order = order or BookOrder()
+    descending = None if order.direction is None else order.direction == OrderDirection.DESC
+    try:
+        return selectors.filter_books(
+            genre_slug=filter.genre,
+            genre_id=database_id(filter.genre_id, "Genre", "filter.genreId"),
+            author_id=database_id(filter.author_id, "Author", "filter.authorId"),
+            language=filter.language,
+            year_from=filter.year_from,
+            year_to=filter.year_to,
+            min_rating=None if filter.min_rating is None else Decimal(str(filter.min_rating)),
+            order=selectors.BookOrderField(order.field.value),
+            descending=descending,
+        )
+    except ServiceError as exc:
+        raise refused(exc, "filter.") from None
 
 
 @strawberry.type
 class CatalogQuery:
     @strawberry_django.field(
         description="One book, by its global `id` or by an ISBN-10/ISBN-13 (hyphens allowed). "
-        "Null when there is no such book."
+        "Null when there is no such book. The id of a book merged into another gives the "
+        "book it was merged into."
     )
     async def book(
-        self, info: Info, id: relay.GlobalID | None = None, isbn: str | None = None
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID | None, arg("The book's global id.")] = None,
+        isbn: Annotated[str | None, arg("An ISBN-10 or ISBN-13, in any spelling.")] = None,
     ) -> BookType | None:
+        if id is not None and isbn is not None:
+            raise invalid("Give `id` or `isbn`, not both.", "id")
         if id is not None:
             if id.type_name != "Book" or not id.node_id.isdigit():
                 return None
-            return await Book.objects.filter(pk=int(id.node_id)).afirst()
+            return await sync_to_async(selectors.current_book)(int(id.node_id))
         if isbn is not None:
             _, isbn13 = isbn_utils.normalize(isbn)
             if not isbn13:
@@ -34,7 +99,73 @@ class CatalogQuery:
 
     @strawberry_django.connection(
         DjangoCursorConnection[BookType],
-        description="Books of the catalogue by title, paginated with cursors.",
+        description="Books of the catalogue, filtered and ordered (by title unless told "
+        "otherwise), paginated with stable keyset cursors. A year range that ends before it "
+        "starts, or a minimum rating outside 0–5, is an INVALID error.",
     )
-    def books(self) -> QuerySet[Book]:
-        return Book.objects.order_by("title", "id")
+    def books(
+        self,
+        # Not named `order` in Python: strawberry-django would apply it as its own ordering.
+        book_filter: Annotated[
+            BookFilter | None,
+            strawberry.argument(name="filter", description="Which books; all when left out."),
+        ] = None,
+        book_order: Annotated[
+            BookOrder | None,
+            strawberry.argument(
+                name="order", description="Sort order; by title (A→Z) when left out."
+            ),
+        ] = None,
+    ) -> QuerySet[Book]:
+        return _filtered_books(book_filter, book_order)
+
+    @strawberry_django.field(
+        description="One author by global id; null when there is none. The id of an author "
+        "merged into another gives the author it was merged into."
+    )
+    async def author(
+        self,
+        id: Annotated[relay.GlobalID, arg("The author's global id.")],
+    ) -> AuthorType | None:
+        if id.type_name != "Author" or not id.node_id.isdigit():
+            return None
+        return await sync_to_async(selectors.current_author)(int(id.node_id))
+
+    @strawberry_django.connection(
+        DjangoCursorConnection[AuthorType],
+        description="Authors by sort name (“Le Guin, Ursula K.”), paginated with cursors.",
+    )
+    def authors(
+        self,
+        search: Annotated[
+            str | None,
+            arg(
+                "Part of the name, ignoring case, accents and punctuation "
+                "(“bronte” finds “Charlotte Brontë”); all authors when left out."
+            ),
+        ] = None,
+    ) -> QuerySet[Author]:
+        try:
+            return selectors.search_authors(search)
+        except ServiceError as exc:
+            raise refused(exc) from None
+
+    @strawberry_django.field(
+        description="Every genre, by name. Use `parent` and `children` to show them as a tree."
+    )
+    async def genres(self) -> list[GenreType]:
+        return [genre async for genre in Genre.objects.order_by("name", "id")]
+
+    @strawberry_django.field(description="One genre by its slug; null when there is none.")
+    async def genre(
+        self, slug: Annotated[str, arg("The genre's slug, e.g. `fantasy`.")]
+    ) -> GenreType | None:
+        return await Genre.objects.filter(slug=slug).afirst()
+
+    @strawberry_django.field(description="One series by global id; null when there is none.")
+    async def series(
+        self, id: Annotated[relay.GlobalID, arg("The series' global id.")]
+    ) -> SeriesType | None:
+        if id.type_name != "Series" or not id.node_id.isdigit():
+            return None
+        return await Series.objects.filter(pk=int(id.node_id)).afirst()

@@ -1,23 +1,31 @@
 """GraphQL types of the catalogue: Book, Author, Genre, Series, contributions, rating summary."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
+from graphql import GraphQLError
 from strawberry import relay
-from strawberry_django.relay import DjangoCursorConnection
+from strawberry_django.relay import DjangoCursorConnection, resolve_model_nodes
 
-from apps.catalog import models
+from apps.catalog import models, selectors
+from apps.core.errors import ErrorCode
 from apps.reading.models import Review
 from apps.social.visibility import visible_q
 from schema.catalog.loaders import (
+    BooksBySeriesIdLoader,
+    ChildGenresByGenreIdLoader,
     ContributionsByBookIdLoader,
+    GenreByIdLoader,
     GenresByBookIdLoader,
     RatingHistogramByBookIdLoader,
     SeriesByIdLoader,
+    ViewerCanEditCatalogLoader,
     ViewerRatingByBookIdLoader,
     ViewerUserBookByBookIdLoader,
 )
@@ -32,6 +40,25 @@ ReviewTypeRef = Annotated["ReviewType", strawberry.lazy("schema.reading.types")]
 UserBookTypeRef = Annotated["UserBookType", strawberry.lazy("schema.reading.types")]
 
 
+async def _resolve_current(current, type_name: str, node_ids, required: bool) -> list:
+    """`node`/`nodes` resolution that follows merges (see `apps.catalog.selectors`)."""
+    ids = [int(i) if str(i).isdigit() else None for i in node_ids]
+    found = await sync_to_async(current)([i for i in ids if i is not None])
+    nodes = [found.get(i) if i is not None else None for i in ids]
+    if required and None in nodes:
+        raise GraphQLError(
+            f"No {type_name} with this id.", extensions={"code": ErrorCode.NOT_FOUND.value}
+        )
+    return nodes
+
+
+_all_nodes = strawberry_django.django_resolver(resolve_model_nodes)
+
+
+async def _first(nodes):
+    return (await nodes)[0]
+
+
 @strawberry_django.type(models.Genre, name="Genre")
 class GenreType(relay.Node):
     """A genre or subject of books; genres form a tree (“Fiction” › “Fantasy”)."""
@@ -39,18 +66,29 @@ class GenreType(relay.Node):
     name: str = strawberry_django.field(description="Display name, e.g. “Science fiction”.")
     slug: str = strawberry_django.field(description="URL-safe unique key, e.g. `science-fiction`.")
     description: str = strawberry_django.field(description="What the genre covers.")
-    parent: "GenreType | None" = strawberry_django.field(description="The broader genre, if any.")
+
+    @strawberry_django.field(description="The broader genre, if any.")
+    async def parent(
+        self, info: Info
+    ) -> Annotated["GenreType", strawberry.lazy("schema.catalog.types")] | None:
+        if self.parent_id is None:
+            return None
+        return await info.context.loaders.get(GenreByIdLoader).load(self.parent_id)
 
     @strawberry_django.field(description="Narrower genres, by name.")
-    def children(self) -> list["GenreType"]:
-        return list(self.children.order_by("name"))
+    async def children(
+        self, info: Info
+    ) -> list[Annotated["GenreType", strawberry.lazy("schema.catalog.types")]]:
+        return await info.context.loaders.get(ChildGenresByGenreIdLoader).load(self.pk)
 
     @strawberry_django.connection(
         DjangoCursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
-        description="Books in this genre, most rated first.",
+        description="Books in this genre or any genre below it, most rated first.",
     )
     def books(self) -> QuerySet[models.Book]:
-        return models.Book.objects.filter(genres=self.pk).order_by("-ratings_count", "id")
+        return selectors.filter_books(
+            genre_id=self.pk, order=selectors.BookOrderField.RATINGS_COUNT
+        )
 
 
 @strawberry_django.type(models.Author, name="Author")
@@ -64,17 +102,34 @@ class AuthorType(relay.Node):
     death_year: int | None = strawberry_django.field(description="Year of death (negative: BCE).")
     openlibrary_id: str = strawberry_django.field(description="Open Library author key, or empty.")
     goodreads_id: str = strawberry_django.field(description="Goodreads author id, or empty.")
+    wikidata_id: str = strawberry_django.field(description="Wikidata item id, or empty.")
+
+    @strawberry_django.field(
+        description="Whether the viewer may edit this author (librarians and staff)."
+    )
+    async def can_edit(self, info: Info) -> bool:
+        return await info.context.loaders.get(ViewerCanEditCatalogLoader).load("catalog")
 
     @strawberry_django.connection(
         DjangoCursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
-        description="Books this person is credited on (any role), oldest first.",
+        description="Books this person is credited on (any role), oldest first; books without "
+        "a known year last.",
     )
     def books(self) -> QuerySet[models.Book]:
-        return (
-            models.Book.objects.filter(contributions__author_id=self.pk)
-            .distinct()
-            .order_by("original_publication_year", "id")
-        )
+        return selectors.books_of_author(self.pk)
+
+    @classmethod
+    def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str] | None = None, required: bool = False
+    ):
+        """Authors by id; the id of an author merged into another gives the survivor."""
+        if node_ids is None:  # every author: strawberry-django's own resolution
+            return _all_nodes(cls, info=info, required=required)
+        return _resolve_current(selectors.current_authors, "Author", node_ids, required)
+
+    @classmethod
+    def resolve_node(cls, node_id: str, *, info: Info, required: bool = False):
+        return _first(cls.resolve_nodes(info=info, node_ids=[node_id], required=required))
 
 
 @strawberry_django.type(models.Series, name="Series")
@@ -84,9 +139,13 @@ class SeriesType(relay.Node):
     name: str = strawberry_django.field(description="Name of the series.")
     description: str = strawberry_django.field(description="About the series.")
 
-    @strawberry_django.field(description="Books of the series in reading order.")
-    def books(self) -> list[Annotated["BookType", strawberry.lazy("schema.catalog.types")]]:
-        return list(self.books.order_by("series_position", "original_publication_year", "id"))
+    @strawberry_django.field(
+        description="Books of the series in reading order (books without a place last)."
+    )
+    async def books(
+        self, info: Info
+    ) -> list[Annotated["BookType", strawberry.lazy("schema.catalog.types")]]:
+        return await info.context.loaders.get(BooksBySeriesIdLoader).load(self.pk)
 
 
 @strawberry_django.type(models.BookAuthor, name="Contribution")
@@ -144,6 +203,12 @@ class BookType(relay.Node):
     ratings_count: int = strawberry_django.field(description="Number of BookNest ratings.")
     created_at: datetime = strawberry_django.field(description="When the book was added.")
 
+    @strawberry_django.field(
+        description="Whether the viewer may edit this book (librarians and staff)."
+    )
+    async def can_edit(self, info: Info) -> bool:
+        return await info.context.loaders.get(ViewerCanEditCatalogLoader).load("catalog")
+
     @strawberry_django.field(description="The series, when the book is in one.")
     async def series(self, info: Info) -> SeriesType | None:
         if self.series_id is None:
@@ -186,6 +251,19 @@ class BookType(relay.Node):
     )
     async def viewer_shelf(self, info: Info) -> UserBookTypeRef | None:
         return await info.context.loaders.get(ViewerUserBookByBookIdLoader).load(self.pk)
+
+    @classmethod
+    def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str] | None = None, required: bool = False
+    ):
+        """Books by id; the id of a book merged into another gives the survivor."""
+        if node_ids is None:  # every book: strawberry-django's own resolution
+            return _all_nodes(cls, info=info, required=required)
+        return _resolve_current(selectors.current_books, "Book", node_ids, required)
+
+    @classmethod
+    def resolve_node(cls, node_id: str, *, info: Info, required: bool = False):
+        return _first(cls.resolve_nodes(info=info, node_ids=[node_id], required=required))
 
     @strawberry_django.connection(
         DjangoCursorConnection[ReviewTypeRef],

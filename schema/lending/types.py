@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from django.db.models import Q
 from strawberry import relay
 
 from apps.lending import models
@@ -12,7 +13,12 @@ from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.enums import CopyConditionEnum, ReservationStatusEnum
-from schema.lending.loaders import BookCopyByIdLoader
+from schema.lending.loaders import (
+    BookCopyByIdLoader,
+    HoldingReservationByCopyIdLoader,
+    QueuePositionByReservationLoader,
+)
+from schema.permissions import require_owner
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
@@ -40,6 +46,25 @@ class BookCopyType(relay.Node):
     async def owner(self, info: Info) -> UserTypeRef:
         return await info.context.loaders.get(UserByIdLoader).load(self.owner_id)
 
+    @strawberry_django.field(
+        description="Whether a reader reserving the book now could get this copy at once: it "
+        "is active and no ready or on-loan reservation holds it."
+    )
+    async def is_available(self, info: Info) -> bool:
+        if not self.is_active:
+            return False
+        holder = await info.context.loaders.get(HoldingReservationByCopyIdLoader).load(self.pk)
+        return holder is None
+
+    @strawberry_django.field(
+        description="The ready or on-loan reservation holding this copy, null when it is free: "
+        "what the owner passes to `lendCopy` and `returnCopy`. Only the copy's owner may read "
+        "it (others get an error)."
+    )
+    async def current_reservation(self, info: Info) -> "ReservationType | None":
+        require_owner(info, self.owner_id, "who holds this copy")
+        return await info.context.loaders.get(HoldingReservationByCopyIdLoader).load(self.pk)
+
 
 @strawberry_django.type(models.Reservation, name="Reservation")
 class ReservationType(relay.Node):
@@ -54,6 +79,28 @@ class ReservationType(relay.Node):
     loaned_at: datetime | None = strawberry_django.field(description="When the loan began.")
     due_at: datetime | None = strawberry_django.field(description="When the copy is due back.")
     returned_at: datetime | None = strawberry_django.field(description="When it came back.")
+    ended_at: datetime | None = strawberry_django.field(
+        description="When it was cancelled or expired."
+    )
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # A reservation is seen by its reader and by the owner of the copy it holds, wherever
+        # it is reached (node, lists); for anyone else it does not exist.
+        viewer_id = info.context.viewer_id
+        if viewer_id is None:
+            return queryset.none()
+        return queryset.filter(Q(user_id=viewer_id) | Q(copy__owner_id=viewer_id))
+
+    @strawberry_django.field(
+        description="1-based place among the readers waiting for this book (first come, first "
+        "served); null unless the reservation is waiting."
+    )
+    async def queue_position(self, info: Info) -> int | None:
+        if self.status != models.ReservationStatus.WAITING:
+            return None
+        loader = info.context.loaders.get(QueuePositionByReservationLoader)
+        return await loader.load((self.book_id, self.pk))
 
     @strawberry_django.field(description="The book reserved.")
     async def book(self, info: Info) -> BookTypeRef:

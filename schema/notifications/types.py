@@ -5,17 +5,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from strawberry import relay
 
 from apps.notifications import models
 from schema.accounts.loaders import UserByIdLoader
 from schema.context import Info
+from schema.notifications.loaders import NotificationKindByIdLoader
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
 
 
-@strawberry_django.type(models.NotificationType, name="NotificationKind")
+@strawberry_django.type(
+    models.NotificationType,
+    name="NotificationKind",
+    description="A kind of notification (new follower, reservation ready …) "
+    "and its default channels.",
+)
 class NotificationKindType:
     """A kind of notification (new follower, reservation ready …) and its default channels."""
 
@@ -26,7 +34,9 @@ class NotificationKindType:
     default_email: bool = strawberry_django.field(description="Emailed unless opted out.")
 
 
-@strawberry_django.type(models.Notification, name="Notification")
+@strawberry_django.type(
+    models.Notification, name="Notification", description="Something the viewer should know about."
+)
 class NotificationType(relay.Node):
     """Something the viewer should know about."""
 
@@ -35,9 +45,26 @@ class NotificationType(relay.Node):
     data: strawberry.scalars.JSON = strawberry_django.field(
         description="Details for rendering, e.g. the book title or pickup deadline."
     )
-    kind: NotificationKindType = strawberry_django.field(
-        field_name="type", description="What kind of notification."
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        # Only the recipient may see a notification, through `node(id:)` or any list.
+        viewer_id = info.context.viewer_id
+        return queryset.filter(recipient_id=viewer_id) if viewer_id else queryset.none()
+
+    @strawberry_django.field(description="What kind of notification.")
+    async def kind(self, info: Info) -> NotificationKindType:
+        return await info.context.loaders.get(NotificationKindByIdLoader).load(self.type_id)
+
+    @strawberry_django.field(
+        description="Global id of what it is about (the new follower's User, a Reservation …), "
+        "or null."
     )
+    def target_id(self) -> relay.GlobalID | None:
+        if self.target_type_id is None:
+            return None
+        model = ContentType.objects.get_for_id(self.target_type_id).model_class()
+        return relay.GlobalID(model.__name__, str(self.target_id))
 
     @strawberry_django.field(description="Whether the viewer has read it.")
     def is_read(self) -> bool:
@@ -52,7 +79,10 @@ class NotificationType(relay.Node):
         return await info.context.loaders.get(UserByIdLoader).load(self.actor_id)
 
 
-@strawberry.type(description="The viewer's channels for one kind of notification.")
+@strawberry.type(
+    name="NotificationPreference",
+    description="The viewer's channels for one kind of notification.",
+)
 class NotificationPreferenceType:
     kind: NotificationKindType = strawberry.field(description="Which kind.")
     in_app: bool = strawberry.field(description="Show it in the app (and live).")

@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from apps.reading.models import ReadingListItem
+from apps.reading.progress import YearRead, read_in_years
 from schema.loaders import Loader
 
 
@@ -15,3 +16,11 @@ class ItemCountByReadingListIdLoader(Loader[int, int]):
             .values_list("reading_list_id", "n")
         )
         return [counts.get(key, 0) for key in keys]
+
+
+class YearReadByUserYearLoader(Loader[tuple[int, int], YearRead]):
+    """Books and pages each reader finished in each year, for goal progress."""
+
+    def batch_load(self, keys):
+        found = read_in_years(list(keys))
+        return [found[key] for key in keys]

@@ -6,16 +6,20 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
+from django.utils.timezone import localdate as today
 from strawberry import relay
 from strawberry_django.relay import DjangoCursorConnection
 
 from apps.reading import models
+from apps.reading.progress import expected_by, percent
+from apps.reading.selectors import profile_visible_q
+from apps.social.visibility import visible_q
 from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
 from schema.permissions import require_owner
-from schema.reading.loaders import ItemCountByReadingListIdLoader
+from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
@@ -54,6 +58,11 @@ class UserBookType(OwnedByUser, relay.Node):
     created_at: datetime = strawberry_django.field(description="When it was first shelved.")
     updated_at: datetime = strawberry_django.field(description="Last change.")
 
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # Every way to reach shelf entries (node, connections) hides those of hidden profiles.
+        return queryset.filter(profile_visible_q(info.context.user))
+
     @strawberry_django.field(
         description="The reader's private notes. Only the reader may read them."
     )
@@ -70,6 +79,11 @@ class RatingType(OwnedByUser, relay.Node):
     created_at: datetime = strawberry_django.field(description="When first rated.")
     updated_at: datetime = strawberry_django.field(description="Last change.")
 
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # A reader's individual ratings follow their profile privacy, like their shelves.
+        return queryset.filter(profile_visible_q(info.context.user))
+
 
 @strawberry_django.type(models.Review, name="Review")
 class ReviewType(OwnedByUser, relay.Node):
@@ -81,6 +95,11 @@ class ReviewType(OwnedByUser, relay.Node):
     privacy: PrivacyEnum = strawberry_django.field(description="Who may see the review.")
     created_at: datetime = strawberry_django.field(description="When written.")
     updated_at: datetime = strawberry_django.field(description="Last edit.")
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # Private reviews are absent for others wherever reviews are listed or fetched by id.
+        return queryset.filter(visible_q(info.context.user))
 
     @strawberry_django.field(description="Whether the viewer may edit or delete this review.")
     def can_edit(self, info: Info) -> bool:
@@ -94,6 +113,14 @@ class ReadingListItemType(relay.Node):
     position: int = strawberry_django.field(description="Order in the list, ascending.")
     note: str = strawberry_django.field(description="The owner's note on this book.")
     added_at: datetime = strawberry_django.field(description="When it was added.")
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        return queryset.filter(
+            visible_q(
+                info.context.user, owner="reading_list__owner", privacy="reading_list__privacy"
+            )
+        )
 
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
@@ -109,6 +136,10 @@ class ReadingListType(relay.Node):
     privacy: PrivacyEnum = strawberry_django.field(description="Who may see the list.")
     created_at: datetime = strawberry_django.field(description="When created.")
     updated_at: datetime = strawberry_django.field(description="Last change.")
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        return queryset.filter(visible_q(info.context.user, owner="owner"))
 
     @strawberry_django.field(description="Who keeps the list.")
     async def owner(self, info: Info) -> UserTypeRef:
@@ -132,10 +163,81 @@ class ReadingListType(relay.Node):
         )
 
 
+async def _year_read(info: Info, goal: models.ReadingGoal):
+    return await info.context.loaders.get(YearReadByUserYearLoader).load((goal.user_id, goal.year))
+
+
 @strawberry_django.type(models.ReadingGoal, name="ReadingGoal")
 class ReadingGoalType(relay.Node):
-    """A reader's target for a year, and how far along they are."""
+    """A reader's target for a year, and how far along they are.
+
+    A book counts when it is on the reader's `READ` shelf with a finish date in the year; its
+    pages are the catalogue's page count. The schedule assumes an even pace over the year.
+    """
 
     year: int = strawberry_django.field(description="The calendar year.")
     books_target: int | None = strawberry_django.field(description="Books to finish, if set.")
     pages_target: int | None = strawberry_django.field(description="Pages to read, if set.")
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # Goals follow the reader's profile privacy, like their shelves.
+        return queryset.filter(profile_visible_q(info.context.user))
+
+    @strawberry_django.field(description="Whose goal it is.")
+    async def user(self, info: Info) -> UserTypeRef:
+        return await info.context.loaders.get(UserByIdLoader).load(self.user_id)
+
+    @strawberry_django.field(description="Books finished in the year so far.")
+    async def books_read(self, info: Info) -> int:
+        return (await _year_read(info, self)).books
+
+    @strawberry_django.field(
+        description="Pages of the books finished in the year (books of unknown length add none)."
+    )
+    async def pages_read(self, info: Info) -> int:
+        return (await _year_read(info, self)).pages
+
+    @strawberry_django.field(
+        description="`booksRead` as a percentage of `booksTarget` (may pass 100), one decimal; "
+        "null without a books target."
+    )
+    async def books_percent(self, info: Info) -> float | None:
+        return percent((await _year_read(info, self)).books, self.books_target)
+
+    @strawberry_django.field(
+        description="`pagesRead` as a percentage of `pagesTarget` (may pass 100), one decimal; "
+        "null without a pages target."
+    )
+    async def pages_percent(self, info: Info) -> float | None:
+        return percent((await _year_read(info, self)).pages, self.pages_target)
+
+    @strawberry_django.field(
+        description="Books an even pace would have finished by today (rounded down): the whole "
+        "target for a past year, 0 for a future one; null without a books target."
+    )
+    def expected_by_today(self) -> int | None:
+        return expected_by(self.books_target, self.year, today())
+
+    @strawberry_django.field(
+        description="Books ahead of schedule (`booksRead - expectedByToday`): positive when "
+        "ahead, negative when behind; null without a books target."
+    )
+    async def ahead_by(self, info: Info) -> int | None:
+        expected = expected_by(self.books_target, self.year, today())
+        return None if expected is None else (await _year_read(info, self)).books - expected
+
+    @strawberry_django.field(
+        description="Pages an even pace would have read by today (rounded down); null without "
+        "a pages target."
+    )
+    def pages_expected_by_today(self) -> int | None:
+        return expected_by(self.pages_target, self.year, today())
+
+    @strawberry_django.field(
+        description="Pages ahead of schedule (`pagesRead - pagesExpectedByToday`): positive when "
+        "ahead, negative when behind; null without a pages target."
+    )
+    async def pages_ahead_by(self, info: Info) -> int | None:
+        expected = expected_by(self.pages_target, self.year, today())
+        return None if expected is None else (await _year_read(info, self)).pages - expected

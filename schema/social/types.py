@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from strawberry import relay
 
 from apps.social import models
+from apps.social.visibility import visible_q
 from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
@@ -19,11 +21,21 @@ if TYPE_CHECKING:
     from schema.catalog.types import BookType
 
 
-@strawberry_django.type(models.Activity, name="Activity")
+@strawberry_django.type(
+    models.Activity,
+    name="Activity",
+    description="Something a reader did: “Ada finished Dune”, “Ada rated Dune 4.5”.",
+)
 class ActivityType(relay.Node):
     """Something a reader did: “Ada finished Dune”, “Ada rated Dune 4.5”."""
 
     verb: VerbEnum = strawberry_django.field(description="What happened.")
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
+        # `node(id:)` and connections show only activities the viewer may see (absent, else).
+        return queryset.filter(visible_q(info.context.user, owner="actor"))
+
     privacy: PrivacyEnum = strawberry_django.field(description="Who may see it.")
     created_at: datetime = strawberry_django.field(description="When it happened.")
     data: strawberry.scalars.JSON = strawberry_django.field(

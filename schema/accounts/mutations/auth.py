@@ -1,0 +1,172 @@
+"""Tokens, with the surface of django-graphql-jwt so its clients work unchanged.
+
+`tokenAuth` logs in, `verifyToken` checks an access token, `refreshToken` trades a refresh
+token for a new pair (rotation: the old one stops working), `revokeToken` ends one session and
+`logoutAll` every session of the viewer. Refused credentials or tokens are top-level errors
+with code `UNAUTHENTICATED` — authentication failures, not a payload's expected errors.
+"""
+
+from typing import Annotated
+
+import strawberry
+from asgiref.sync import sync_to_async
+from django.utils import timezone
+
+from apps.accounts import tokens
+from apps.accounts.services import BAD_CREDENTIALS, TokenPair, authenticate_login, issue_tokens
+from apps.core.errors import ServiceError
+from schema.accounts.types import UserType
+from schema.auth import require_user, unauthenticated
+from schema.context import Info
+
+JSON = strawberry.scalars.JSON
+
+
+def user_agent(info: Info) -> str:
+    """The client's User-Agent, remembered with its refresh tokens to name sessions."""
+    headers = getattr(info.context.request, "headers", None) or {}
+    return str(headers.get("User-Agent") or headers.get("user-agent") or "")
+
+
+def log_in(info: Info, user) -> None:
+    """The rest of this operation sees `user` as the viewer (as django-graphql-jwt does), so
+    the payload can show what only the user may read, such as their email address."""
+    info.context.user = user
+
+
+def expires_in(pair: TokenPair) -> int:
+    return int(pair.refresh_expires_at.timestamp())
+
+
+@strawberry.type(description="A logged-in session: the tokens and who they are for.")
+class TokenAuthPayload:
+    token: str = strawberry.field(
+        description="JWT access token: send it as `Authorization: Bearer <token>` (or `JWT "
+        "<token>`). Short-lived (15 minutes unless configured)."
+    )
+    refresh_token: str = strawberry.field(
+        description="Opaque refresh token for `refreshToken`; works once (rotated on use)."
+    )
+    payload: JSON = strawberry.field(
+        description="The access token's claims: `sub` (user id), `username`, `exp`, `iat`, …"
+    )
+    refresh_expires_in: int = strawberry.field(
+        description="When the refresh token expires, as a Unix timestamp (seconds)."
+    )
+    user: UserType = strawberry.field(description="The logged-in user.")
+
+
+@strawberry.type(description="The claims of a valid access token.")
+class VerifyTokenPayload:
+    payload: JSON = strawberry.field(description="The token's claims.")
+
+
+@strawberry.type(description="A new token pair; the refresh token that was spent is dead.")
+class RefreshTokenPayload:
+    token: str = strawberry.field(description="A new JWT access token.")
+    refresh_token: str = strawberry.field(description="The successor refresh token.")
+    payload: JSON = strawberry.field(description="The new access token's claims.")
+    refresh_expires_in: int = strawberry.field(
+        description="When the new refresh token expires, as a Unix timestamp (seconds)."
+    )
+
+
+@strawberry.type(description="The session of a refresh token has ended.")
+class RevokeTokenPayload:
+    revoked: int = strawberry.field(description="When it was revoked, as a Unix timestamp.")
+
+
+@strawberry.type(description="Every session of the viewer has ended.")
+class LogoutAllPayload:
+    ok: bool = strawberry.field(description="Always true.")
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation(
+        description="Log in with a username or email address (any case) and a password. "
+        'Wrong credentials: a top-level `UNAUTHENTICATED` error "Please enter valid credentials".'
+    )
+    async def token_auth(
+        self,
+        info: Info,
+        username: Annotated[str, strawberry.argument(description="Username or email address.")],
+        password: Annotated[str, strawberry.argument(description="The account's password.")],
+    ) -> TokenAuthPayload:
+        try:
+            user = await sync_to_async(authenticate_login)(username, password)
+        except ServiceError:
+            raise unauthenticated(BAD_CREDENTIALS) from None
+        pair = await sync_to_async(issue_tokens)(user, user_agent=user_agent(info))
+        log_in(info, user)
+        return TokenAuthPayload(
+            token=pair.token,
+            refresh_token=pair.refresh_token,
+            payload=pair.payload,
+            refresh_expires_in=expires_in(pair),
+            user=user,
+        )
+
+    @strawberry.mutation(
+        description="Check an access token: its claims if it is valid now (signature, expiry, "
+        "user active, not revoked), else a top-level `UNAUTHENTICATED` error."
+    )
+    async def verify_token(
+        self, token: Annotated[str, strawberry.argument(description="A JWT access token.")]
+    ) -> VerifyTokenPayload:
+        try:
+            await sync_to_async(tokens.user_for_access_token)(token)
+            payload = tokens.decode_access_token(token)
+        except tokens.TokenError as exc:
+            raise unauthenticated(str(exc)) from None
+        return VerifyTokenPayload(payload=payload)
+
+    @strawberry.mutation(
+        description="Trade a refresh token for a new access token and a new refresh token. "
+        "The one given stops working; presenting it again later revokes the whole session. "
+        "Invalid, expired, revoked or reused: a top-level `UNAUTHENTICATED` error."
+    )
+    async def refresh_token(
+        self,
+        info: Info,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The current refresh token.")
+        ],
+    ) -> RefreshTokenPayload:
+        try:
+            user, successor = await sync_to_async(tokens.rotate_refresh_token)(
+                refresh_token, user_agent=user_agent(info)
+            )
+        except tokens.TokenError as exc:
+            raise unauthenticated(str(exc)) from None
+        token, payload = tokens.create_access_token(user)
+        return RefreshTokenPayload(
+            token=token,
+            refresh_token=successor.token,
+            payload=payload,
+            refresh_expires_in=int(successor.expires_at.timestamp()),
+        )
+
+    @strawberry.mutation(
+        description="Log out one session: its refresh token stops working (access tokens "
+        "already issued live out their short lifetime). Unknown or already spent: a top-level "
+        "`UNAUTHENTICATED` error."
+    )
+    async def revoke_token(
+        self,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The session's refresh token.")
+        ],
+    ) -> RevokeTokenPayload:
+        if not await sync_to_async(tokens.revoke_refresh_token)(refresh_token):
+            raise unauthenticated("Invalid refresh token")
+        return RevokeTokenPayload(revoked=int(timezone.now().timestamp()))
+
+    @strawberry.mutation(
+        description="Log out everywhere: every access and refresh token of the viewer stops "
+        "working at once, this request's included. Requires login."
+    )
+    async def logout_all(self, info: Info) -> LogoutAllPayload:
+        user = require_user(info)
+        await sync_to_async(tokens.revoke_all_tokens)(user)
+        return LogoutAllPayload(ok=True)

@@ -1,11 +1,14 @@
 """`make run` on the embedded defaults: migrates, seeds the demo, serves every advertised URL."""
 
 import json
+import os
+import subprocess
 import urllib.request
 
 import pytest
 from websockets.sync.client import connect
 
+from tests.conftest import ROOT
 from tests.e2e.server import free_port, live_server, server_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -75,3 +78,22 @@ def test_websocket_graphql_transport_ws_at_the_same_path(make_run):
         message = json.loads(ws.recv(timeout=10))
         assert message["type"] == "next"
         assert message["payload"]["data"]["books"]["totalCount"] >= 250
+
+
+def test_readme_first_session_runs_as_written(make_run):
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- first-session -->", 1)[1].split("<!-- /first-session -->", 1)[0]
+    script = block.strip().removeprefix("```sh").removesuffix("```")
+    result = subprocess.run(
+        ["sh", "-eu", "-c", script],
+        env={**os.environ, "API": f"{make_run}/graphql"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    output = result.stdout
+    assert '"register":{"user":{"username":"zoe"},"errors":[]}' in output
+    assert '"userBook":{"status":"READ"' in output
+    assert '"rating":{"value":4.5}' in output
+    assert '"viewerStatus":"READ"' in output

@@ -1,0 +1,1 @@
+"""Media: uploaded images (avatars, book covers, author photos) checked, re-encoded and stored."""

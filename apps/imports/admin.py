@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.template.defaultfilters import truncatechars
 
-from apps.imports.models import ImportJob, ImportRowError
+from apps.imports.models import ImportedBook, ImportJob, ImportRowError
 
 
 class ImportRowErrorInline(admin.TabularInline):
@@ -51,6 +51,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
         "heartbeat_at",
+        "attempts",
         "created_at",
         "updated_at",
     )
@@ -80,3 +81,17 @@ class ImportRowErrorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ImportedBook)
+class ImportedBookAdmin(admin.ModelAdmin):
+    """Books that imports (or `importBookByIsbn`) added to the catalogue: librarians check
+    them, fix or merge them, and tick `reviewed`."""
+
+    list_display = ("book", "job", "reviewed", "created_at")
+    list_filter = ("reviewed",)
+    list_editable = ("reviewed",)
+    list_select_related = ("book", "job")
+    search_fields = ("book__title", "book__isbn13", "job__id__exact")
+    raw_id_fields = ("book", "job")
+    readonly_fields = ("created_at",)

@@ -47,6 +47,9 @@ class ImportJob(TimeStampedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Runs of the job so far: a job that keeps dying mid-way is ended as failed, not retried
+    # forever (see apps.imports.jobs.sweep_stale_jobs).
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -89,3 +92,26 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.reason}"
+
+
+class ImportedBook(models.Model):
+    """A catalogue book an import created because no book matched a row: for librarian review.
+
+    The catalogue's own models are not the imports' to change, so the mark lives here; the
+    admin lists these books with the job that created them.
+    """
+
+    book = models.OneToOneField(
+        "catalog.Book", on_delete=models.CASCADE, related_name="import_origin"
+    )
+    job = models.ForeignKey(
+        ImportJob, null=True, on_delete=models.SET_NULL, related_name="imported_books"
+    )
+    reviewed = models.BooleanField(default=False, help_text="A librarian has checked the entry.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reviewed", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"book {self.book_id} from import {self.job_id}"

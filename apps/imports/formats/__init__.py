@@ -1,0 +1,1 @@
+"""Parsers of library files: each yields normalised `ImportRow`s or `RowError`s, in file order."""

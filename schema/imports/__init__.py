@@ -1,0 +1,2 @@
+"""Library imports and exports in GraphQL: `importLibrary`, `importJob`, `exportLibrary`,
+`importBookByIsbn`."""

@@ -1,0 +1,81 @@
+"""`importBookByIsbn`: a book added once from Open Library, and enrichment of imported books."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.catalog.models import Book
+from apps.imports.jobs import start_import
+from apps.imports.models import ImportedBook
+from tests.factories import make_book, make_user
+from tests.imports.files import goodreads_csv
+from tests.openlibrary.server import DOWN, DUNE, MORT, UNKNOWN
+
+pytestmark = pytest.mark.django_db
+
+MUTATION = """
+mutation ($isbn: String!) {
+  importBookByIsbn(isbn: $isbn) {
+    book { title subtitle pages authors { name } }
+    created
+    errors { code field message }
+  }
+}"""
+
+
+def test_a_reader_adds_a_book_once(gql, openlibrary):
+    gql.login(make_user())
+    first = gql(MUTATION, {"isbn": "978-0-441-01359-3"})["data"]["importBookByIsbn"]
+    assert first["errors"] == [] and first["created"] is True
+    assert (first["book"]["title"], first["book"]["pages"]) == ("Dune", 604)
+    again = gql(MUTATION, {"isbn": "0441013597"})["data"]["importBookByIsbn"]
+    assert again["created"] is False and again["book"]["title"] == "Dune"
+    book = Book.objects.get(isbn13=DUNE)
+    assert (book.openlibrary_id, book.publisher) == ("OL7353617M", "Ace Books")
+    assert [a.name for a in book.authors.all()] == ["Frank Herbert"]
+    assert ImportedBook.objects.filter(book=book).exists()  # for librarian review
+    assert Book.objects.count() == 1
+
+
+def test_a_book_already_in_the_catalogue_is_returned_without_asking(gql, openlibrary):
+    make_book("Our Dune", isbn13=DUNE)
+    payload = gql.login(make_user())(MUTATION, {"isbn": DUNE})["data"]["importBookByIsbn"]
+    assert (payload["created"], payload["book"]["title"]) == (False, "Our Dune")
+    assert openlibrary.requests == []
+
+
+@pytest.mark.parametrize(
+    ("isbn", "code"), [("12345", "INVALID"), (UNKNOWN, "NOT_FOUND"), (DOWN, "CONFLICT")]
+)
+def test_refusals(gql, openlibrary, isbn, code):
+    payload = gql.login(make_user())(MUTATION, {"isbn": isbn})["data"]["importBookByIsbn"]
+    assert payload["book"] is None
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, "isbn")]
+    assert not Book.objects.exists()
+
+
+def test_requires_login(gql, openlibrary):
+    body = gql(MUTATION, {"isbn": DUNE})
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_import_enriches_new_books_from_open_library(
+    openlibrary, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.OPENLIBRARY_ENABLED = True
+    settings.IMPORT_RUNNER = "inline"
+    settings.MEDIA_ROOT = str(tmp_path)
+    text = goodreads_csv(
+        [
+            {"Title": "Dune", "Author": "Frank Herbert", "ISBN13": f'="{DUNE}"'},
+            {"Title": "Mort", "ISBN13": f'="{MORT}"', "Publisher": "Our Press"},
+            {"Title": "Nobody Knows", "ISBN13": f'="{UNKNOWN}"'},
+        ]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        start_import(make_user(), SimpleUploadedFile("lib.csv", text.encode()))
+    dune, mort = Book.objects.get(isbn13=DUNE), Book.objects.get(isbn13=MORT)
+    assert (dune.pages, dune.publisher, dune.openlibrary_id) == (604, "Ace Books", "OL7353617M")
+    assert mort.publisher == "Our Press"  # the file's value stays; blanks are filled
+    assert [a.name for a in mort.authors.all()] == ["Terry Pratchett"]  # the row had none
+    assert Book.objects.get(isbn13=UNKNOWN).openlibrary_id == ""
+    assert sum(path.startswith("/api/books") for path in openlibrary.paths()) == 1

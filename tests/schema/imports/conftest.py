@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _imports_settings(settings, tmp_path):
+    settings.IMPORT_RUNNER = "inline"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.OPENLIBRARY_ENABLED = False

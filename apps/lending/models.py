@@ -75,6 +75,9 @@ class Reservation(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Cancelled or expired at.")
+    # Set by `process_reservations` so each reminder goes out once per loan.
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["reserved_at", "id"]

@@ -22,7 +22,17 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# GraphiQL's browser files, pinned in frontend/graphiql/package-lock.json and served by BookNest
+# (no CDN). Without npm the page falls back to the same pinned files on unpkg.com.
+GRAPHIQL_ASSETS := frontend/graphiql/static/graphiql/graphiql.min.js
+$(GRAPHIQL_ASSETS): frontend/graphiql/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix frontend/graphiql --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: GraphiQL will load its files from unpkg.com (needs internet)"; \
+	fi
+
+run: $(VENV)/.installed $(GRAPHIQL_ASSETS)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
@@ -34,7 +44,7 @@ run: $(VENV)/.installed
 	@echo ""
 	$(RUN_ENV) exec $(BIN)/daphne -b $(HOST) -p $(PORT) booknest.asgi:application
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(GRAPHIQL_ASSETS)
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -7,7 +7,15 @@ fails; the exit status is non-zero when any benchmark failed.
 import importlib
 import sys
 
-BENCHES = ["bench.import_catalog", "bench.make_test"]
+BENCHES = [
+    "bench.import_catalog",
+    "bench.make_test",
+    "bench.recommendations",
+    "bench.media",
+    "bench.search",
+    "bench.imports",
+    "bench.live",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -11,17 +11,19 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booknest.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from schema.ws import GraphQLWSConsumer  # noqa: E402
+from apps.imports.consumers import ImportWorker  # noqa: E402
+from schema.ws import BrowserOriginValidator, GraphQLWSConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": BrowserOriginValidator(
             URLRouter([path("graphql", GraphQLWSConsumer.as_asgi())])
         ),
+        # Background jobs for `runworker` processes (apps/imports/consumers.py).
+        "channel": ChannelNameRouter({"imports": ImportWorker.as_asgi()}),
     }
 )

@@ -36,6 +36,17 @@ def _check_cache() -> str:
     return "redis" if settings.REDIS_URL else "local memory"
 
 
+def _check_search() -> dict:
+    """The search engine in use; OpenSearch is pinged, and its last failure shown.
+
+    Search falls back to the database engine, so an OpenSearch failure degrades search
+    without making the process unready: it is reported, not failed on.
+    """
+    from apps.search.engine import status
+
+    return status(ping=True)
+
+
 async def _run(name: str, check) -> dict:
     started = time.perf_counter()
     try:
@@ -54,7 +65,11 @@ async def _run(name: str, check) -> dict:
 
 async def readyz(request):
     """Every dependency answers: 200 when all do, 503 with each failure named when one does not."""
-    results = await asyncio.gather(_run("database", _check_database), _run("cache", _check_cache))
+    results = await asyncio.gather(
+        _run("database", _check_database),
+        _run("cache", _check_cache),
+        _run("search", _check_search),
+    )
     ready = all(r["ok"] for r in results)
     body = {
         "status": "ready" if ready else "unavailable",

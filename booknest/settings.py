@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from booknest.email_url import email_settings
 from booknest.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,7 +47,10 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.lending",
     "apps.imports",
+    "apps.media",
     "apps.demo",
+    "apps.search",
+    "apps.discovery",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +125,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times socket reads out after 5 s, as long as channels-redis's blocking
+                # receive (BZPOPMIN, 5 s): the race crashes idle WebSocket consumers. Read longer.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
                 "prefix": env_str("CACHE_KEY_PREFIX", "booknest") + ":asgi",
             },
         }
@@ -177,6 +183,50 @@ STORAGES = {
     },
 }
 
+# --- Media storage (avatars, covers, author photos; see apps/media/) --------------------------
+# With a bucket, uploads go to S3 or any S3 API (MinIO: AWS_S3_ENDPOINT_URL); otherwise to
+# MEDIA_ROOT, served by Django in debug. django-storages reads the AWS_* names below.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env_url("AWS_S3_ENDPOINT_URL", "", schemes={"http", "https"}) or None
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+    # Unset: boto3's own chain (environment, instance role, ~/.aws) finds the credentials.
+    AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY") or None
+    # On: presigned URLs that expire (private bucket); off: plain URLs (public-read bucket/CDN).
+    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", default=True)
+    AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 3600, minimum=60)
+    AWS_S3_SIGNATURE_VERSION = "s3v4"  # what newer AWS regions and MinIO require
+    AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_S3_URL_PROTOCOL = env_str("AWS_S3_URL_PROTOCOL", "https:")
+    if AWS_S3_URL_PROTOCOL not in {"http:", "https:"}:
+        raise ImproperlyConfigured(
+            f"AWS_S3_URL_PROTOCOL: expected http: or https:, got {AWS_S3_URL_PROTOCOL!r}"
+        )
+    AWS_LOCATION = env_str("AWS_LOCATION").strip("/")
+    AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE") or None
+    if AWS_S3_ADDRESSING_STYLE not in {None, "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"AWS_S3_ADDRESSING_STYLE: expected path or virtual, got {AWS_S3_ADDRESSING_STYLE!r}"
+        )
+    # Keys are content-hashed: the same name always means the same bytes, so caches may keep them.
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    AWS_S3_FILE_OVERWRITE = True
+# Upload limits (checked by content in apps/media/images.py, before anything is stored).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
+# Form fields and JSON bodies (files excluded) stay at Django's 2.5 MB; a file part beyond
+# UPLOAD_MAX_BYTES is counted but not kept (apps.media.uploads), smaller ones spill to disk
+# past 2.5 MB instead of filling memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, UPLOAD_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "apps.media.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # --- Security --------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -199,5 +249,70 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- Email (notification emails; see apps/notifications/email.py) ----------------------------
+# EMAIL_URL: console:// (default: printed), locmem:// (tests), dummy://, or
+# smtp://user:password@host:587?tls=true / smtps://user:password@host:465 (booknest/email_url.py).
+globals().update(email_settings("EMAIL_URL", env_str("EMAIL_URL", "console://")))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BookNest <noreply@booknest.local>")
+
+# --- GraphQL over WebSocket (schema/ws.py) ---------------------------------------------------
+GRAPHQL_WS_KEEPALIVE_SECONDS = env_int("GRAPHQL_WS_KEEPALIVE_SECONDS", 15, minimum=1)
+GRAPHQL_WS_INIT_TIMEOUT_SECONDS = env_int("GRAPHQL_WS_INIT_TIMEOUT_SECONDS", 10, minimum=1)
+GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20, minimum=1)
+# GraphiQL's own files (frontend/graphiql, copied to its static/ by `npm ci`), served as static
+# files when installed; templates/graphql/graphiql.html falls back to a CDN without them.
+GRAPHIQL_ASSETS = BASE_DIR / "frontend" / "graphiql" / "static"
+STATICFILES_DIRS = [GRAPHIQL_ASSETS] if GRAPHIQL_ASSETS.is_dir() else []
+
 # --- GraphQL ---------------------------------------------------------------------------------
 GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", default=DEBUG)
+
+# --- Search (see apps/search/) ---------------------------------------------------------------
+# Empty: the database engine alone (PostgreSQL full text + trigrams, or SQLite FTS5). Set, search
+# is answered by OpenSearch, falling back to the database engine when it errors or times out.
+OPENSEARCH_URL = env_url("OPENSEARCH_URL", "", {"http", "https"})
+OPENSEARCH_USERNAME = env_str("OPENSEARCH_USERNAME")
+OPENSEARCH_PASSWORD = env_str("OPENSEARCH_PASSWORD")
+OPENSEARCH_INDEX_PREFIX = env_str("OPENSEARCH_INDEX_PREFIX", "booknest")
+OPENSEARCH_TIMEOUT = env_int("OPENSEARCH_TIMEOUT", 2, minimum=1)
+OPENSEARCH_VERIFY_CERTS = env_bool("OPENSEARCH_VERIFY_CERTS", default=True)
+if OPENSEARCH_INDEX_PREFIX.lower() != OPENSEARCH_INDEX_PREFIX or not OPENSEARCH_INDEX_PREFIX:
+    raise ImproperlyConfigured("OPENSEARCH_INDEX_PREFIX: must be non-empty and lower case")
+
+# --- Discovery (rankings and recommendations; see apps/discovery/) ---------------------------
+RANKINGS_CACHE_TTL = env_int("RANKINGS_CACHE_TTL", 600, minimum=1)
+RANKINGS_BAYES_WEIGHT = env_int("RANKINGS_BAYES_WEIGHT", 10, minimum=0)
+RANKINGS_INVALIDATE_AFTER = env_int("RANKINGS_INVALIDATE_AFTER", 20, minimum=1)
+RECOMMENDATIONS_NEIGHBOURS = env_int("RECOMMENDATIONS_NEIGHBOURS", 50, minimum=1)
+
+# --- Imports (library imports and exports, Open Library; see apps/imports/) ------------------
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 500, minimum=1)
+# A running job whose heartbeat is older than this many seconds is resumed (or failed).
+IMPORT_STALE_AFTER = env_int("IMPORT_STALE_AFTER", 300, minimum=10)
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3, minimum=1)
+IMPORT_RUNNER = env_str("IMPORT_RUNNER", "worker" if REDIS_URL else "thread")
+if IMPORT_RUNNER not in {"thread", "worker", "inline"}:
+    raise ImproperlyConfigured(
+        f"IMPORT_RUNNER: expected thread, worker or inline, got {IMPORT_RUNNER!r}"
+    )
+EXPORT_LINK_MAX_AGE = env_int("EXPORT_LINK_MAX_AGE", 3600, minimum=60)
+
+# The most of one uploaded file the server keeps while reading a request (apps.media.uploads):
+# the largest thing any mutation takes. Each service then applies its own, smaller limit.
+FILE_UPLOAD_KEEP_MAX_BYTES = max(UPLOAD_MAX_BYTES, IMPORT_MAX_BYTES)
+OPENLIBRARY_ENABLED = env_bool("OPENLIBRARY_ENABLED", default=False)
+OPENLIBRARY_BASE_URL = env_url(
+    "OPENLIBRARY_BASE_URL", "https://openlibrary.org", schemes={"http", "https"}
+).rstrip("/")
+OPENLIBRARY_COVERS_URL = env_url(
+    "OPENLIBRARY_COVERS_URL", "https://covers.openlibrary.org", schemes={"http", "https"}
+).rstrip("/")
+OPENLIBRARY_USER_AGENT = env_str(
+    "OPENLIBRARY_USER_AGENT", "BookNest/1.0 (library import; +https://github.com/booknest)"
+)
+OPENLIBRARY_TIMEOUT = env_int("OPENLIBRARY_TIMEOUT", 10, minimum=1)  # seconds per request
+OPENLIBRARY_RETRIES = env_int("OPENLIBRARY_RETRIES", 2, minimum=0)
+OPENLIBRARY_MAX_PER_SECOND = env_int("OPENLIBRARY_MAX_PER_SECOND", 3, minimum=1)
+OPENLIBRARY_CACHE_TTL = env_int("OPENLIBRARY_CACHE_TTL", 7 * 24 * 3600, minimum=60)

@@ -5,6 +5,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import path
 
+from apps.imports.views import download_export
 from booknest import health
 from schema.views import graphql_view
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("exports/<str:token>", download_export, name="export-download"),
 ]
 
 if settings.DEBUG:

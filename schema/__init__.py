@@ -12,9 +12,14 @@ from schema.accounts.types import UserType
 from schema.auth import AuthenticationExtension
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
+from schema.discovery.queries import DiscoveryQuery
+from schema.imports.mutations import ImportsMutation
+from schema.imports.queries import ImportsQuery
+from schema.imports.types import ImportJobType, ImportRowErrorType
 from schema.lending.mutations import LendingMutation
 from schema.lending.queries import LendingQuery
 from schema.lending.types import BookCopyType, ReservationType
+from schema.media.mutations import MediaMutation
 from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
 from schema.notifications.types import NotificationType
@@ -27,9 +32,12 @@ from schema.reading.types import (
     ReviewType,
     UserBookType,
 )
+from schema.search.queries import SearchQuery
 from schema.social.mutations import SocialMutation
 from schema.social.queries import SocialQuery
 from schema.social.types import ActivityType
+from schema.subscriptions import Subscription
+from schema.subscriptions.context import PerOperationContext
 
 
 @strawberry.type
@@ -48,6 +56,9 @@ Query = merge_types(
         NotificationsQuery,
         ReadingQuery,
         LendingQuery,
+        DiscoveryQuery,
+        SearchQuery,
+        ImportsQuery,
     ),
 )
 Query.__doc__ = "Everything BookNest lets a client read."
@@ -60,6 +71,8 @@ Mutation = merge_types(
         NotificationsMutation,
         ReadingMutation,
         LendingMutation,
+        MediaMutation,
+        ImportsMutation,
     ),
 )
 Mutation.__doc__ = (
@@ -70,7 +83,9 @@ Mutation.__doc__ = (
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    extensions=[AuthenticationExtension],
+    subscription=Subscription,
+    # PerOperationContext first: a WebSocket operation gets its own context before anything runs.
+    extensions=[PerOperationContext, AuthenticationExtension],
     types=[
         UserType,
         UserBookType,
@@ -82,6 +97,8 @@ schema = strawberry.Schema(
         NotificationType,
         BookCopyType,
         ReservationType,
+        ImportJobType,
+        ImportRowErrorType,
     ],
 )
 

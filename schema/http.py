@@ -185,7 +185,11 @@ def read_params(request: HttpRequest) -> GraphQLParams:
     Wrong types are refused (a request with them is not well-formed): `query` must be a string,
     `operationName` a string, `variables` and `extensions` objects; null means absent.
     """
-    data = _get_params(request) if request.method == "GET" else _post_params(request)
+    return params_from(_get_params(request) if request.method == "GET" else _post_params(request))
+
+
+def params_from(data: dict[str, Any]) -> GraphQLParams:
+    """The parameters in a decoded request object (JSON body, query string or multipart)."""
     query = data.get("query")
     if query is None:
         raise bad_request("The `query` parameter is required.")

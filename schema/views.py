@@ -17,6 +17,7 @@ The view follows the GraphQL-over-HTTP specification (draft), audited by `graphq
 
 import re
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -41,6 +42,7 @@ from schema.http import (
     negotiate,
     read_params,
 )
+from schema.media.multipart import is_multipart, read_multipart_params
 
 # Status of a GraphQL request error under application/graphql-response+json, by error code.
 REQUEST_ERROR_STATUS = {ErrorCode.UNAUTHENTICATED.value: 401}
@@ -99,7 +101,11 @@ class GraphQLView(AsyncGraphQLView):
                     f"Accept `{GRAPHQL_RESPONSE_JSON}` or `{JSON}`.",
                     code="NOT_ACCEPTABLE",
                 )
-            response = await self.serve(request, read_params(request), media_type)
+            if is_multipart(request):  # file uploads (schema/media/multipart.py)
+                params = await sync_to_async(read_multipart_params)(request)
+            else:
+                params = read_params(request)
+            response = await self.serve(request, params, media_type)
         except HTTPError as error:
             response = self.error_response(error, media_type or JSON)
         # The body depends on the negotiated type and on who is asking: caches must know.
@@ -188,9 +194,12 @@ class GraphQLView(AsyncGraphQLView):
 # CSRF-exempt because the API authenticates by header only (see schema/auth.py): a cookie
 # never makes a request act as someone, so a cross-site request can do nothing a stranger can't.
 # Besides, POST accepts only `application/json`, which a cross-site form cannot send without a
-# CORS preflight, and GET never runs a mutation.
+# CORS preflight, and GET never runs a mutation. The exception, multipart (file uploads), is
+# checked explicitly: an `Authorization` header or a valid CSRF token (schema/media/multipart.py).
 graphql_view = csrf_exempt(
     GraphQLView.as_view(
-        schema=schema, graphql_ide="graphiql" if settings.GRAPHIQL_ENABLED else None
+        schema=schema,
+        graphql_ide="graphiql" if settings.GRAPHIQL_ENABLED else None,
+        multipart_uploads_enabled=True,
     )
 )

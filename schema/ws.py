@@ -1,14 +1,174 @@
-"""The GraphQL WebSocket consumer (graphql-transport-ws and legacy graphql-ws) at /graphql."""
+"""The GraphQL WebSocket consumer at /graphql: `graphql-transport-ws` and legacy `graphql-ws`.
 
+- Authentication once per connection, in `connection_init`: payload `{"authToken": "<access
+  token>"}` (or `{"Authorization": "Bearer <token>"}`), else the handshake's `Authorization`
+  header. A bad, expired or revoked token closes the connection with 4403 (both protocols);
+  no token at all means an anonymous viewer, who may subscribe to public streams only.
+- Origins: a browser page may connect only from an origin whose host is in `DJANGO_ALLOWED_HOSTS`
+  (`BrowserOriginValidator`, booknest/asgi.py) and that is the server's own origin (Strawberry's
+  check); clients that send no Origin (apps, scripts) are not browsers and pass.
+- Keep-alive: the server pings (`ping` in graphql-transport-ws, `ka` in graphql-ws) every
+  `GRAPHQL_WS_KEEPALIVE_SECONDS`, so proxies keep idle connections open and clients notice
+  dead ones.
+- A connection that sends no `connection_init` within `GRAPHQL_WS_INIT_TIMEOUT_SECONDS` is
+  closed (4408); at most `GRAPHQL_WS_MAX_SUBSCRIPTIONS` operations run at once per connection.
+- Each operation runs on a context of its own (schema/subscriptions/context.py).
+"""
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from contextlib import suppress
+
+from channels.security.websocket import OriginValidator
+from django.conf import settings
 from strawberry.channels import GraphQLWSConsumer as StrawberryWSConsumer
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
 from schema import schema
-from schema.context import Context
+from schema.auth import resolve_viewer, token_from_headers
+from schema.subscriptions.context import ConnectionContext
+
+FORBIDDEN = 4403
+INIT_TIMEOUT = 4408
+
+
+def token_of(payload: dict, headers: dict[str, str]) -> str | None:
+    """The access token a client offers: `authToken`, else `Authorization` in the payload, else
+    the handshake header (None: anonymous; "": malformed)."""
+    raw = payload.get("authToken")
+    if raw is not None:
+        if not isinstance(raw, str):
+            return ""
+        prefix, _, rest = raw.strip().partition(" ")
+        # Apollo examples often pass the header value itself: accept "Bearer <token>" too.
+        return rest.strip() if rest and prefix.lower() in ("bearer", "jwt") else raw.strip()
+    if "Authorization" in payload or "authorization" in payload:
+        value = payload.get("Authorization") or payload.get("authorization")
+        return token_from_headers({"Authorization": value}) if isinstance(value, str) else ""
+    return token_from_headers(headers)
+
+
+class BrowserOriginValidator(OriginValidator):
+    """Channels' AllowedHostsOriginValidator, except that a handshake with no Origin passes.
+
+    Only browsers send an Origin, and only in a browser could a foreign page ride on a visitor's
+    credentials; native apps, Node clients and scripts send none (Channels would refuse them
+    all). Authentication is by token in `connection_init` anyway, never by cookie.
+    """
+
+    def __init__(self, application):
+        super().__init__(application, settings.ALLOWED_HOSTS)
+
+    def valid_origin(self, parsed_origin) -> bool:
+        return parsed_origin is None or self.validate_origin(parsed_origin)
+
+
+class TransportWSHandler(BaseGraphQLTransportWSHandler):
+    """graphql-transport-ws, plus server pings once the connection is acknowledged."""
+
+    keep_alive_task: asyncio.Task | None = None
+
+    async def handle_connection_init(self, message) -> None:
+        await super().handle_connection_init(message)
+        if self.connection_acknowledged and self.keep_alive_task is None:
+            self.keep_alive_task = asyncio.create_task(self.ping_regularly())
+
+    async def ping_regularly(self) -> None:
+        while True:
+            await asyncio.sleep(settings.GRAPHQL_WS_KEEPALIVE_SECONDS)
+            await self.send_message({"type": "ping"})
+
+    async def shutdown(self) -> None:
+        if self.keep_alive_task:
+            self.keep_alive_task.cancel()
+            with suppress(BaseException):
+                await self.keep_alive_task
+        await super().shutdown()
+
+
+class LegacyWSHandler(BaseGraphQLWSHandler):
+    """Legacy graphql-ws, closing with 4403 on a refused token (Strawberry closes with 1011)
+    and with 4408 when `connection_init` does not come in time (Strawberry never does)."""
+
+    async def handle(self) -> None:
+        timeout = asyncio.create_task(self.close_unless_initialised())
+        try:
+            await super().handle()
+        finally:
+            timeout.cancel()
+            with suppress(BaseException):
+                await timeout
+
+    async def close_unless_initialised(self) -> None:
+        await asyncio.sleep(settings.GRAPHQL_WS_INIT_TIMEOUT_SECONDS)
+        if not self.connection_acknowledged:
+            await self.websocket.close(
+                code=INIT_TIMEOUT, reason="Connection initialisation timeout"
+            )
+
+    async def handle_connection_init(self, message) -> None:
+        payload = message.get("payload")
+        if isinstance(payload, dict) or payload is None:
+            self.context.connection_params = payload or {}
+            try:
+                await self.view.on_ws_connect(self.context)
+            except ConnectionRejectionError as exc:
+                await self.send_message({"type": "connection_error", "payload": exc.payload})
+                await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
+                return
+        await super().handle_connection_init(message)
 
 
 class GraphQLWSConsumer(StrawberryWSConsumer):
-    def __init__(self, **kwargs):
-        super().__init__(schema=schema, **kwargs)
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
-    async def get_context(self, request, response) -> Context:
-        return Context(request=request, response=response)
+    def __init__(self, **kwargs):
+        super().__init__(
+            schema=schema,
+            keep_alive=True,
+            keep_alive_interval=settings.GRAPHQL_WS_KEEPALIVE_SECONDS,
+            connection_init_wait_timeout=dt.timedelta(
+                seconds=settings.GRAPHQL_WS_INIT_TIMEOUT_SECONDS
+            ),
+            max_subscriptions_per_connection=settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS,
+            **kwargs,
+        )
+        self.group_users: Counter[str] = Counter()
+        self.group_lock = asyncio.Lock()
+
+    async def get_context(self, request, response) -> ConnectionContext:
+        return ConnectionContext(request=request, response=response)
+
+    async def on_ws_connect(self, context: ConnectionContext):
+        """Who is connecting, from `connection_init`; refuses a token that is not valid."""
+        if context.authenticated:  # the legacy handler asks first, then Strawberry again
+            return None
+        token = token_of(context.connection_params or {}, self.get_websocket_headers(self))
+        user, error = await resolve_viewer(token)
+        if error:
+            raise ConnectionRejectionError({"message": error})
+        context.user = user
+        context.authenticated = True
+        return None
+
+    async def join_group(self, group: str) -> None:
+        """Join a channel-layer group on behalf of one more subscription of this connection."""
+        async with self.group_lock:
+            if self.group_users[group] == 0:
+                await self.channel_layer.group_add(group, self.channel_name)
+            self.group_users[group] += 1
+
+    async def leave_group(self, group: str) -> None:
+        """The last subscription using a group has ended: leave it."""
+        async with self.group_lock:
+            self.group_users[group] -= 1
+            if self.group_users[group] <= 0:
+                del self.group_users[group]
+                with suppress(Exception):  # a connection going away: the layer expires it
+                    await self.channel_layer.group_discard(group, self.channel_name)

@@ -244,3 +244,33 @@ def make_author_redirect(author: Author | None = None, **kwargs):
 
     kwargs.setdefault("old_id", 10**12 + next_number())
     return AuthorRedirect.objects.create(author=author or make_author(), **kwargs)
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+def make_book_neighbour(book: Book | None = None, neighbour: Book | None = None, **kwargs):
+    from apps.discovery.models import BookNeighbour
+
+    kwargs.setdefault("score", 0.5)
+    return BookNeighbour.objects.create(
+        book=book or make_book(), neighbour=neighbour or make_book(), **kwargs
+    )
+
+
+def make_neighbour_run(**kwargs):
+    from apps.discovery.models import NeighbourRun
+
+    kwargs.setdefault("full", True)
+    kwargs.setdefault("started_at", timezone.now())
+    return NeighbourRun.objects.create(**kwargs)
+
+
+# --- imports: catalogue books created by imports ----------------------------------------------
+
+
+def make_imported_book(book: Book | None = None, **kwargs):
+    from apps.imports.models import ImportedBook
+
+    kwargs.setdefault("job", make_import_job())
+    return ImportedBook.objects.create(book=book or make_book(), **kwargs)

@@ -24,7 +24,8 @@ from apps.catalog.models import (
     Genre,
     Series,
 )
-from apps.imports.models import ImportJob, ImportRowError
+from apps.discovery.models import BookNeighbour, NeighbourRun
+from apps.imports.models import ImportedBook, ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 from apps.reading.models import (
@@ -69,6 +70,9 @@ FACTORIES = {
     Reservation: f.make_reservation,
     ImportJob: lambda: f.make_import_row_error().job,
     ImportRowError: f.make_import_row_error,
+    ImportedBook: f.make_imported_book,
+    BookNeighbour: f.make_book_neighbour,
+    NeighbourRun: f.make_neighbour_run,
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -17,7 +17,7 @@ def test_readyz_reports_each_dependency(client, settings):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"database", "cache"}
+    assert set(body["checks"]) == {"database", "cache", "search"}
     assert all(check["ok"] for check in body["checks"].values())
     expected_cache = "redis" if settings.REDIS_URL else "local memory"
     assert body["checks"]["cache"]["backend"] == expected_cache

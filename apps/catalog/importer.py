@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from apps.catalog.catalog_csv import CatalogFileError, CatalogRow, RowIssue, read_catalog
@@ -33,6 +34,11 @@ UPDATE_FIELDS = [
 ]
 __all__ = ["CatalogFileError", "CatalogImporter", "ImportResult", "RowIssue"]
 _LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit, whatever the batch size
+
+
+# Sent after an import has written its rows (in bulk, so no model signals fired): apps above
+# the catalogue (search) bring what they derive from books up to date. Argument: `result`.
+catalog_imported = Signal()
 
 
 @dataclass
@@ -96,6 +102,8 @@ class CatalogImporter:
             if self.progress:
                 self.progress(read)
         result.issues.sort(key=lambda issue: issue.row)
+        if result.created or result.updated:
+            catalog_imported.send(CatalogImporter, result=result)
         result.elapsed = time.perf_counter() - started
         return result
 

@@ -19,6 +19,11 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"  # noqa: S105 - an error code, not a password
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    # Refused uploads (apps/media/images.py).
+    NOT_AN_IMAGE = "NOT_AN_IMAGE"
+    TOO_LARGE = "TOO_LARGE"
+    TOO_MANY_PIXELS = "TOO_MANY_PIXELS"
+    CORRUPT = "CORRUPT"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+EVENT_TYPE = "booknest.event"
+
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
@@ -26,13 +28,17 @@ def import_group(job_id: int) -> str:
 
 
 def publish(group: str, event: str, payload: dict) -> None:
-    """Send `{"type": "booknest.event", "event": event, **payload}` to `group` after commit."""
+    """Send `{"type": "booknest.event", "event": event, "group": group, **payload}` to `group`
+    after commit. Payloads carry ids only: each subscriber re-reads (and re-checks) the objects.
+
+    The group travels in the message because one WebSocket connection joins many groups for
+    its subscriptions, and each subscription keeps only the messages of its own groups."""
 
     def send() -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        message = {"type": "booknest.event", "event": event, **payload}
+        message = {**payload, "type": EVENT_TYPE, "event": event, "group": group}
         try:
             async_to_sync(layer.group_send)(group, message)
         except Exception:

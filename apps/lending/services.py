@@ -25,6 +25,7 @@ from apps.catalog.models import Book
 from apps.catalog.selectors import current_book
 from apps.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from apps.core.validation import clean_text
+from apps.lending.events import ReservationChange, publish_reservation_update
 from apps.lending.models import (
     ACTIVE_STATUSES,
     HOLDING_STATUSES,
@@ -108,6 +109,7 @@ def _make_ready(reservation: Reservation, copy: BookCopy, now: datetime) -> Rese
             reservation.save(update_fields=["status", "copy", "ready_at", "pickup_deadline"])
     except IntegrityError as exc:
         raise Conflict("This copy was just taken; try again.", field="book_id") from exc
+    publish_reservation_update(reservation, ReservationChange.READY)
     notify(
         reservation.user,
         types.RESERVATION_READY,
@@ -248,6 +250,7 @@ def cancel_reservation(user: User, reservation_id: int) -> Reservation:
         reservation.status = ReservationStatus.CANCELLED
         reservation.ended_at = now
         reservation.save(update_fields=["status", "ended_at"])
+        publish_reservation_update(reservation, ReservationChange.CANCELLED)
         if was_holding:
             _hand_over(reservation.copy, now)
     return reservation
@@ -270,6 +273,7 @@ def lend_copy(user: User, reservation_id: int, due_at: datetime | None = None) -
         reservation.loaned_at = now
         reservation.due_at = due_at or now + LOAN_PERIOD
         reservation.save(update_fields=["status", "loaned_at", "due_at"])
+        publish_reservation_update(reservation, ReservationChange.ON_LOAN)
     return reservation
 
 
@@ -284,6 +288,7 @@ def return_copy(user: User, reservation_id: int) -> Reservation:
         reservation.status = ReservationStatus.RETURNED
         reservation.returned_at = now
         reservation.save(update_fields=["status", "returned_at"])
+        publish_reservation_update(reservation, ReservationChange.RETURNED)
         _hand_over(reservation.copy, now)
     return reservation
 

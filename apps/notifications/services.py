@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.core.errors import ErrorCode, FieldError, Invalid, ServiceError
 from apps.core.events import publish, user_group
+from apps.notifications.email import email_after_commit
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 
 
@@ -30,14 +31,18 @@ def notify(
     target: models.Model | None = None,
     data: dict | None = None,
 ) -> Notification | None:
-    """Create `recipient`'s notification in the caller's transaction, unless they opted out.
+    """Notify `recipient` on the channels their preference for this kind asks for: in the app
+    (a row, created in the caller's transaction, and a live event after commit) and/or by email
+    (sent after commit).
 
-    Nobody is notified of their own actions. Returns None when nothing was created.
+    Nobody is notified of their own actions. Returns None when no row was created.
     """
     if actor is not None and actor.pk == recipient.pk:
         return None
     notification_type = NotificationType.objects.get(key=type_key)
-    in_app, _email = wants(recipient.pk, notification_type)
+    in_app, email = wants(recipient.pk, notification_type)
+    if email:
+        email_after_commit(recipient, notification_type, actor=actor, data=data)
     if not in_app:
         return None
     notification = Notification.objects.create(
@@ -51,7 +56,7 @@ def notify(
     publish(
         user_group(recipient.pk),
         "notification_added",
-        {"notification_id": notification.pk, "type": type_key},
+        {"notification_id": notification.pk, "kind": type_key},
     )
     return notification
 
@@ -80,6 +85,8 @@ def mark_notifications_read(user, *, ids: list[int] | None = None, everything: b
         raise Invalid("Give either `ids` or `all: true` (exactly one of them).", field="ids")
     with transaction.atomic():
         mark_read(user, ids=None if everything else ids)
+        # The viewer's other tabs and devices update their badge (`unreadNotificationCount`).
+        publish(user_group(user.pk), "notifications_read", {})
         return unread_count(user)
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from apps.accounts.models import Profile, User
 from apps.accounts.services import get_active_user
 from apps.core.errors import Invalid, NotFound
+from apps.core.events import publish, user_group
 from apps.core.models import Privacy
 from apps.notifications import types
 from apps.notifications.services import notify
@@ -37,6 +38,7 @@ def follow(user: User, followee_id: int) -> User:
                 target=user,
                 data={"username": user.username},
             )
+            _announce(user.pk, followee.pk, following=True)
     return followee
 
 
@@ -57,4 +59,13 @@ def unfollow(user: User, followee_id: int) -> User:
                 target_type=ContentType.objects.get_for_model(User),
                 target_id=followee.pk,
             ).delete()
+            _announce(user.pk, followee.pk, following=False)
     return followee
+
+
+def _announce(follower_id: int, followee_id: int, *, following: bool) -> None:
+    """Live news after commit: the followee hears of it (`followEvents`), and the follower's own
+    live feed (`activityAdded`) starts or stops listening to the followee."""
+    payload = {"follower_id": follower_id, "followee_id": followee_id, "following": following}
+    for user_id in (followee_id, follower_id):
+        publish(user_group(user_id), "follow_changed", payload)

@@ -24,6 +24,7 @@ from schema.accounts.loaders import (
 )
 from schema.context import Info
 from schema.enums import PrivacyEnum
+from schema.media.fields import avatar_url
 from schema.permissions import require_owner
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ class UserType(relay.Node):
 
     username: str = strawberry_django.field(description="Unique handle, e.g. `ada`.")
     date_joined: datetime = strawberry_django.field(description="When the reader signed up.")
+    avatar_url: str | None = avatar_url()
 
     @strawberry_django.field(description="The reader's email address. Only the reader may read it.")
     def email(self, info: Info) -> str:

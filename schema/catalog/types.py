@@ -18,6 +18,7 @@ from apps.core.errors import ErrorCode
 from apps.reading.models import Review
 from apps.social.visibility import visible_q
 from schema.catalog.loaders import (
+    BookByIdLoader,
     BooksBySeriesIdLoader,
     ChildGenresByGenreIdLoader,
     ContributionsByBookIdLoader,
@@ -30,7 +31,9 @@ from schema.catalog.loaders import (
     ViewerUserBookByBookIdLoader,
 )
 from schema.context import Info
+from schema.discovery.loaders import SimilarBookIdsByBookIdLoader
 from schema.enums import AuthorRoleEnum, BookFormatEnum, ReadingStatusEnum
+from schema.media.fields import cover_url, photo_url
 
 if TYPE_CHECKING:
     from schema.reading.types import RatingType, ReviewType, UserBookType
@@ -103,6 +106,7 @@ class AuthorType(relay.Node):
     openlibrary_id: str = strawberry_django.field(description="Open Library author key, or empty.")
     goodreads_id: str = strawberry_django.field(description="Goodreads author id, or empty.")
     wikidata_id: str = strawberry_django.field(description="Wikidata item id, or empty.")
+    photo_url: str | None = photo_url()
 
     @strawberry_django.field(
         description="Whether the viewer may edit this author (librarians and staff)."
@@ -202,6 +206,7 @@ class BookType(relay.Node):
     )
     ratings_count: int = strawberry_django.field(description="Number of BookNest ratings.")
     created_at: datetime = strawberry_django.field(description="When the book was added.")
+    cover_url: str | None = cover_url()
 
     @strawberry_django.field(
         description="Whether the viewer may edit this book (librarians and staff)."
@@ -251,6 +256,19 @@ class BookType(relay.Node):
     )
     async def viewer_shelf(self, info: Info) -> UserBookTypeRef | None:
         return await info.context.loaders.get(ViewerUserBookByBookIdLoader).load(self.pk)
+
+    @strawberry_django.field(
+        description="Readers also enjoyed: books liked by the readers who liked this one, "
+        "most similar first (precomputed by `compute_neighbours`; empty until then)."
+    )
+    async def similar_books(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="How many, 1 to 50.")] = 10,
+    ) -> list[Annotated["BookType", strawberry.lazy("schema.catalog.types")]]:
+        ids = await info.context.loaders.get(SimilarBookIdsByBookIdLoader).load(self.pk)
+        books = await info.context.loaders.get(BookByIdLoader).load_many(ids[: max(first, 0)])
+        return [book for book in books if book is not None]
 
     @classmethod
     def resolve_nodes(

@@ -14,11 +14,13 @@ from apps.social.visibility import visible_q
 from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
+from schema.discovery.targets import load_target
 from schema.enums import PrivacyEnum, VerbEnum
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
     from schema.catalog.types import BookType
+    from schema.discovery.targets import ActivityTarget
 
 
 @strawberry_django.type(
@@ -55,6 +57,15 @@ class ActivityType(relay.Node):
         if self.book_id is None:
             return None
         return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
+
+    @strawberry_django.field(
+        description="The object acted on — a Book, Review, ReadingList or User — or null when "
+        "the viewer may no longer see it (e.g. a review made private since)."
+    )
+    async def target(
+        self, info: Info
+    ) -> Annotated["ActivityTarget", strawberry.lazy("schema.discovery.targets")] | None:
+        return await load_target(info, self.target_type_id, self.target_id)
 
     @strawberry_django.field(
         description="Global id of the object acted on (a Book, Review, ReadingList, User …)."

@@ -333,3 +333,16 @@ def test_import_catalog_reads_the_real_goodbooks_file(tmp_path, shared_data):
     assert all(is_valid_isbn13(value) for value in isbn13s)
     assert Book.objects.filter(original_publication_year__lt=0).exists()
     assert not Book.objects.filter(authors=None).exists()
+
+
+@pytest.mark.django_db
+def test_import_catalog_makes_the_books_searchable(tmp_path, gql):
+    path = write_csv(
+        tmp_path / "books.csv", [row(2767052, "The Hunger Games (The Hunger Games, #1)")]
+    )
+    run(path)
+    hits = gql(
+        '{ search(query: "hunger games", types: [BOOK], first: 1) '
+        "{ edges { node { ... on Book { title } } } } }"
+    )["data"]["search"]["edges"]
+    assert [hit["node"]["title"] for hit in hits] == ["The Hunger Games"]

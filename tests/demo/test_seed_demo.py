@@ -212,3 +212,18 @@ def test_notification_types_exist_after_migrate():
     assert rows == {d.key: (d.name, d.default_in_app, d.default_email) for d in types.DEFAULTS}
     assert rows[types.NEW_FOLLOWER][1:] == (True, False)
     assert rows[types.RESERVATION_READY][1:] == (True, True)
+
+
+@pytest.mark.django_db
+def test_seeded_world_is_searchable_and_has_recommendations(gql):
+    call_command("seed_demo", verbosity=0)
+    hits = gql(
+        '{ search(query: "hunger gmes", types: [BOOK], first: 3) '
+        "{ edges { node { ... on Book { title } } } } }"
+    )["data"]["search"]["edges"]
+    assert "The Hunger Games" in [hit["node"]["title"] for hit in hits]
+
+    gql.login(User.objects.get(username="ada"))
+    recommended = gql("{ recommendedBooks(first: 5) { reason } }")["data"]["recommendedBooks"]
+    assert recommended
+    assert any(item["reason"].startswith("Because you liked") for item in recommended)

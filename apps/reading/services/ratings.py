@@ -14,6 +14,9 @@ from django.db.models import Count, Sum
 
 from apps.catalog.models import Book
 from apps.core.errors import Invalid, NotFound
+from apps.core.events import book_group, publish
+from apps.core.models import Privacy
+from apps.discovery.invalidation import ratings_changed
 from apps.reading.models import RATING_VALUES, Rating
 from apps.reading.services._common import activity_privacy, get_book
 from apps.social.activity import record_activity
@@ -52,14 +55,12 @@ def rate_book(user, book_id: int, value) -> Rating:
             rating.save(update_fields=["value", "updated_at"])
         # One `rated` per reader and book in feeds: the current rating replaces the previous.
         _rated_activities(user, book.pk).delete()
+        privacy = activity_privacy(user)
         record_activity(
-            user,
-            Verb.RATED,
-            book,
-            book=book,
-            privacy=activity_privacy(user),
-            data={"rating": float(value)},
+            user, Verb.RATED, book, book=book, privacy=privacy, data={"rating": float(value)}
         )
+        if privacy == Privacy.PUBLIC:  # a book page's live stream (`bookActivity`) is public
+            publish(book_group(book.pk), "rating_added", {"rating_id": rating.pk})
         rating.book = _refresh_locked(book)
     return rating
 
@@ -95,6 +96,7 @@ def _refresh_locked(book: Book) -> Book:
         else Decimal("0.00")
     )
     Book.objects.filter(pk=book.pk).update(average_rating=average, ratings_count=count)
+    ratings_changed()  # cached rankings (apps.discovery) go stale after enough changes
     book.average_rating, book.ratings_count = average, count
     return book
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
 from apps.core.errors import Conflict, NotAllowed, NotFound
+from apps.core.events import book_group, publish
 from apps.core.models import Privacy
 from apps.core.validation import clean_text
 from apps.reading.models import Review
@@ -44,14 +45,12 @@ def create_review(
                 )
         except IntegrityError:  # the same reader, in a concurrent request
             raise Conflict("You have already reviewed this book.", field="book_id") from None
+        shown_to = activity_privacy(user, privacy)
         record_activity(
-            user,
-            Verb.REVIEWED,
-            review,
-            book=book,
-            privacy=activity_privacy(user, privacy),
-            data={"spoiler": spoiler},
+            user, Verb.REVIEWED, review, book=book, privacy=shown_to, data={"spoiler": spoiler}
         )
+        if shown_to == Privacy.PUBLIC:  # a book page's live stream (`bookActivity`) is public
+            publish(book_group(book.pk), "review_added", {"review_id": review.pk})
     return review
 
 

@@ -2,11 +2,14 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from apps.catalog.models import Book
 from apps.demo.cast import DEMO_PASSWORD, DEMO_USERNAME
 from apps.demo.world import build_world
+from apps.discovery.neighbours import compute_all
+from apps.search.indexing import rebuild
 
 
 class Command(BaseCommand):
@@ -30,6 +33,9 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         counts = build_world()
+        # The world is written in bulk, past the signals that keep these two in step.
+        counts["search documents"] = sum(rebuild().values())
+        counts["books with neighbours"] = compute_all(settings.RECOMMENDATIONS_NEIGHBOURS)
         elapsed = time.perf_counter() - started
         if options["verbosity"] < 1:
             return

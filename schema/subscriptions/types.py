@@ -1,0 +1,103 @@
+"""What the subscriptions deliver: one small payload type per stream."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from apps.imports.models import ImportStatus
+from apps.lending.events import ReservationChange
+
+if TYPE_CHECKING:
+    from schema.accounts.types import UserType
+    from schema.catalog.types import BookType
+    from schema.lending.types import ReservationType
+    from schema.notifications.types import NotificationType
+    from schema.reading.types import RatingType, ReviewType
+
+UserRef = Annotated["UserType", strawberry.lazy("schema.accounts.types")]
+BookRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
+ReservationRef = Annotated["ReservationType", strawberry.lazy("schema.lending.types")]
+NotificationRef = Annotated["NotificationType", strawberry.lazy("schema.notifications.types")]
+RatingRef = Annotated["RatingType", strawberry.lazy("schema.reading.types")]
+ReviewRef = Annotated["ReviewType", strawberry.lazy("schema.reading.types")]
+
+ReservationChangeEnum = strawberry.enum(
+    ReservationChange,
+    name="ReservationChange",
+    description="What happened to a reservation: ready to pick up, lent, returned, cancelled, "
+    "expired (not picked up in time), due soon, or overdue.",
+)
+ImportProgressStatusEnum = strawberry.enum(
+    ImportStatus,
+    name="ImportProgressStatus",
+    description="Where an import job stands: pending, running, or finished (succeeded, failed, "
+    "cancelled).",
+)
+
+
+@strawberry.type(description="A new notification for the viewer and their new unread count.")
+class NotificationEvent:
+    notification: NotificationRef = strawberry.field(description="The new notification.")
+    unread_count: int = strawberry.field(
+        description="How many of the viewer's notifications are unread, this one included."
+    )
+
+
+@strawberry.type(description="Someone followed or stopped following the viewer.")
+class FollowEvent:
+    follower: UserRef = strawberry.field(description="The reader who (un)followed the viewer.")
+    following: bool = strawberry.field(
+        description="True when they started following the viewer, false when they stopped."
+    )
+
+
+@strawberry.type(description="A new public rating or review of a book.")
+class BookActivityEvent:
+    book: BookRef = strawberry.field(description="The book.")
+    rating: RatingRef | None = strawberry.field(
+        description="The new or changed rating; null when the event is a review."
+    )
+    review: ReviewRef | None = strawberry.field(
+        description="The new review; null when the event is a rating."
+    )
+
+
+@strawberry.type(description="A change of one of the viewer's reservations.")
+class ReservationEvent:
+    reservation: ReservationRef = strawberry.field(description="The reservation as it is now.")
+    change: ReservationChangeEnum = strawberry.field(description="What happened to it.")
+
+
+@strawberry.type(description="The counters and state of one of the viewer's import jobs.")
+class ImportProgress:
+    id: relay.GlobalID = strawberry.field(description="The import job's global id.")
+    status: ImportProgressStatusEnum = strawberry.field(description="Where the job stands.")
+    total_rows: int | None = strawberry.field(
+        description="Rows in the file; null until the file has been read."
+    )
+    processed_rows: int = strawberry.field(description="Rows handled so far.")
+    created_count: int = strawberry.field(description="Rows that added a book to the library.")
+    updated_count: int = strawberry.field(description="Rows that updated a library entry.")
+    skipped_count: int = strawberry.field(description="Rows left out (already there, empty).")
+    failed_count: int = strawberry.field(description="Rows that could not be imported.")
+    error: str = strawberry.field(description="Why the whole job failed; empty otherwise.")
+    finished: bool = strawberry.field(
+        description="True once the job has ended; the subscription completes after this event."
+    )
+
+    @classmethod
+    def of(cls, job) -> "ImportProgress":
+        return cls(
+            id=relay.GlobalID("ImportJob", str(job.pk)),
+            status=ImportStatus(job.status),
+            total_rows=job.total_rows,
+            processed_rows=job.processed_rows,
+            created_count=job.created_count,
+            updated_count=job.updated_count,
+            skipped_count=job.skipped_count,
+            failed_count=job.failed_count,
+            error=job.error,
+            finished=job.status
+            in (ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.CANCELLED),
+        )

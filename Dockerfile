@@ -15,6 +15,14 @@ RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir --require-hashes --only-binary=:all: \
         -r /tmp/requirements.lock
 
+# --- graphiql: GraphiQL's pinned browser files (npm ci copies them to static/graphiql/) --------
+# Served by BookNest itself, so GraphiQL works with no internet; no Node in the final image.
+FROM node:20.20-bookworm-slim AS graphiql
+WORKDIR /build
+COPY frontend/graphiql/package.json frontend/graphiql/package-lock.json \
+    frontend/graphiql/copy-assets.mjs ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
 # --- runtime: the venv, the code, a non-root user ------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
 
@@ -33,6 +41,7 @@ WORKDIR /app
 COPY --from=builder /opt/venv /opt/venv
 # The code stays root-owned (read-only for the server); only media/ is the server's to write.
 COPY . /app
+COPY --from=graphiql /build/static /app/frontend/graphiql/static
 COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/booknest-entrypoint
 
 # Static files are collected once, at build time, into whitenoise's compressed manifest storage.

@@ -14,6 +14,29 @@ from schema.context import Info
 from schema.errors import MutationError, run
 
 
+async def session_payload(payload_class, info: Info, outcome):
+    """A mutation that logs the viewer in: the user with a fresh token pair, or the errors."""
+    if not outcome.ok:
+        return payload_class(
+            user=None,
+            token=None,
+            refresh_token=None,
+            payload=None,
+            refresh_expires_in=None,
+            errors=outcome.errors,
+        )
+    pair = await sync_to_async(issue_tokens)(outcome.value, user_agent=user_agent(info))
+    log_in(info, outcome.value)
+    return payload_class(
+        user=outcome.value,
+        token=pair.token,
+        refresh_token=pair.refresh_token,
+        payload=pair.payload,
+        refresh_expires_in=expires_in(pair),
+        errors=[],
+    )
+
+
 @strawberry.type(description="The new account, already logged in; or why it could not be made.")
 class RegisterPayload:
     user: UserType | None = strawberry.field(description="The new user; null on errors.")
@@ -55,25 +78,7 @@ class AccountMutation:
         input: Annotated[RegisterInput, strawberry.argument(description="The account.")],
     ) -> RegisterPayload:
         outcome = await run(register, input.username, input.email, input.password)
-        if not outcome.ok:
-            return RegisterPayload(
-                user=None,
-                token=None,
-                refresh_token=None,
-                payload=None,
-                refresh_expires_in=None,
-                errors=outcome.errors,
-            )
-        pair = await sync_to_async(issue_tokens)(outcome.value, user_agent=user_agent(info))
-        log_in(info, outcome.value)
-        return RegisterPayload(
-            user=outcome.value,
-            token=pair.token,
-            refresh_token=pair.refresh_token,
-            payload=pair.payload,
-            refresh_expires_in=expires_in(pair),
-            errors=[],
-        )
+        return await session_payload(RegisterPayload, info, outcome)
 
     @strawberry.mutation(
         description="Change the viewer's password. Every other session is logged out (all "
@@ -88,22 +93,4 @@ class AccountMutation:
     ) -> ChangePasswordPayload:
         user = require_user(info)
         outcome = await run(change_password, user, old_password, new_password)
-        if not outcome.ok:
-            return ChangePasswordPayload(
-                user=None,
-                token=None,
-                refresh_token=None,
-                payload=None,
-                refresh_expires_in=None,
-                errors=outcome.errors,
-            )
-        pair = await sync_to_async(issue_tokens)(outcome.value, user_agent=user_agent(info))
-        log_in(info, outcome.value)
-        return ChangePasswordPayload(
-            user=outcome.value,
-            token=pair.token,
-            refresh_token=pair.refresh_token,
-            payload=pair.payload,
-            refresh_expires_in=expires_in(pair),
-            errors=[],
-        )
+        return await session_payload(ChangePasswordPayload, info, outcome)

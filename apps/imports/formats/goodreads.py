@@ -10,7 +10,6 @@ from apps.imports.formats.rows import (
     STATUS_BY_SHELF,
     ImportRow,
     RowError,
-    RowProblem,
     check_dates,
     format_of,
     isbn_pair,
@@ -20,8 +19,8 @@ from apps.imports.formats.rows import (
     parse_date,
     parse_int,
     parse_rating,
+    parse_records,
     parse_year,
-    records,
     review_text,
     shelf_key,
     text,
@@ -70,15 +69,7 @@ REQUIRED = {"Title"}
 
 
 def parse(text_: str) -> Iterator[ImportRow | RowError]:
-    _header, rows = records(text_)
-    for number, record in rows:
-        if isinstance(record, RowError):
-            yield record
-            continue
-        try:
-            yield parse_row(number, record)
-        except RowProblem as problem:
-            yield RowError(number, str(problem), record)
+    return parse_records(text_, parse_row)
 
 
 def parse_row(number: int, record: dict) -> ImportRow:

@@ -7,7 +7,7 @@ a multi-line review does not shift the numbers of the rows after it.
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -102,6 +102,21 @@ def records(text: str) -> tuple[list[str], Iterator[tuple[int, dict | RowError]]
             yield number, dict(zip(header, values, strict=True))
 
     return header, rows()
+
+
+def parse_records(
+    text_: str, parse_row: Callable[[int, dict], ImportRow]
+) -> Iterator[ImportRow | RowError]:
+    """Each record of the file through `parse_row`; a row it cannot take becomes a RowError."""
+    _header, rows = records(text_)
+    for number, record in rows:
+        if isinstance(record, RowError):
+            yield record
+            continue
+        try:
+            yield parse_row(number, record)
+        except RowProblem as problem:
+            yield RowError(number, str(problem), record)
 
 
 def text(value: str | None, *, limit: int | None = None, label: str = "") -> str:

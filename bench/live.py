@@ -18,28 +18,22 @@ import asyncio
 import json
 import os
 import resource
-import signal
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("BENCH_LIVE_CLIENTS", "1000"))
-# One burst of follows from a few clients at once. (A second burst from another reader right
-# after, 16 at a time, reached no subscriber at 100+ clients in trials: not yet understood,
-# see the issue's closing note; it is left out until it is.)
-HTTP_CONCURRENCY = (4,)
+# Bursts of follows, one after the other, each from another reader with more requests at once.
+# (With channels-redis's default capacity of 100 messages per process, the second burst was
+# silently dropped at 100+ clients, and with a larger capacity delivered seconds late: the live
+# layer is now Redis pub/sub, see CHANNEL_LAYERS in booknest/settings.py.)
+HTTP_CONCURRENCY = (4, 16)
 P99_GOAL_MS = 250.0
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
-LOG = ROOT / "bench" / ".work" / "live-daphne.log"
 
 NOTIFICATIONS = "subscription { notificationAdded { unreadCount notification { id } } }"
 BOOK = "subscription($b: ID!) { bookActivity(bookId: $b) { rating { value } } }"
@@ -236,81 +230,26 @@ async def drive(url: str, pid: int, seeded: dict) -> dict:
     }
 
 
-@contextmanager
-def serving(command: list[str], env: dict, port: int):
-    """(URL, pid) of a daphne process whose output goes to a log file (a pipe nobody reads
-    would fill up under 1,000 connections and stall the server)."""
-    from tests.e2e.server import wait_until_up
-
-    LOG.parent.mkdir(exist_ok=True)
-    with open(LOG, "w") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(f"{url}/healthz", process)
-            yield url, process.pid
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def with_path(url: str, path: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=path))
-
-
 def main() -> int:
-    import psycopg
-
     from bench.results import record
-
-    sys.path.insert(0, str(ROOT))
-    from tests.e2e.server import free_port, server_env
+    from bench.support import base_env, daphne, run_python, scratch_database
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 8192)), hard))
-    server_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    if urlsplit(server_url).scheme not in {"postgres", "postgresql"}:
-        print("this benchmark needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
-        return 1
-    name = f"booknest_bench_live_{uuid.uuid4().hex[:8]}"
-    admin_url = with_path(server_url, "/postgres")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = server_env(
-            DATABASE_URL=with_path(server_url, f"/{name}"),
+    with scratch_database("booknest_bench_live") as database_url:
+        env = base_env(
+            database_url,
             REDIS_URL=os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
-            DJANGO_SECRET_KEY="bench-live-only-not-a-secret",  # noqa: S106 - a throwaway server
-            DJANGO_DEBUG="false",
-            EMAIL_URL="dummy://",
-            LOG_LEVEL="WARNING",
+            RATE_LIMIT_ENABLED="true",  # the real stack: every operation spends its points
+            # Every client of this bench comes from 127.0.0.1.
+            GRAPHQL_WS_MAX_CONNECTIONS_PER_IP=str(CLIENTS + 100),
         )
-        python = sys.executable
-        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        seeded = subprocess.run(
-            [python, "-m", "bench.live", "--seed", str(CLIENTS)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        port = free_port()
-        # -v 0: no access log line per connection.
-        daphne = [str(ROOT / ".venv/bin/daphne"), "-v", "0", "-b", "127.0.0.1", "-p", str(port)]
-        with serving([*daphne, "booknest.asgi:application"], env, port) as (url, pid):
-            figures = asyncio.run(drive(url, pid, json.loads(seeded.stdout)))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    worst = max(
-        figures["fan_out_one_rating"]["p99_ms"], figures["notification_bursts"][0]["p99_ms"]
-    )
+        run_python(["manage.py", "migrate", "-v0"], env)
+        seeded = json.loads(run_python(["-m", "bench.live", "--seed", str(CLIENTS)], env))
+        with daphne(env, "live-daphne") as (url, pid):
+            figures = asyncio.run(drive(url, pid, seeded))
+    # The goal is the issue's: notification bursts. Fan-out is reported beside it.
+    worst = max(burst["p99_ms"] for burst in figures["notification_bursts"])
     figures["p99_goal_ms"] = P99_GOAL_MS
     figures["meets_goal"] = worst <= P99_GOAL_MS
     print(json.dumps(record("live", figures), indent=2))

@@ -5,6 +5,7 @@ book), `import.<id>` (an import job's progress). A rolled-back transaction publi
 """
 
 import logging
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -38,7 +39,15 @@ def publish(group: str, event: str, payload: dict) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        message = {**payload, "type": EVENT_TYPE, "event": event, "group": group}
+        # `event_id`: one per publish, so that subscribers in one process can share one read of
+        # an event that reads the same for all of them (schema/subscriptions/listen.py: shared).
+        message = {
+            **payload,
+            "type": EVENT_TYPE,
+            "event": event,
+            "group": group,
+            "event_id": uuid.uuid4().hex,
+        }
         try:
             async_to_sync(layer.group_send)(group, message)
         except Exception:

@@ -8,11 +8,13 @@ sweeper thread; the compose `worker` service) runs on start and periodically.
 
 from channels.consumer import SyncConsumer
 
-from apps.imports.jobs import run_job
+from apps.imports.jobs import IMPORT_LAYER, run_job
 
 
 class ImportWorker(SyncConsumer):
     """Handles `{"type": "import.run", "job_id": …}` messages of the `imports` channel."""
+
+    channel_layer_alias = IMPORT_LAYER
 
     def import_run(self, message: dict) -> None:
         # SyncConsumer closes stale database connections around each message.

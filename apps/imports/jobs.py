@@ -34,6 +34,8 @@ from apps.notifications.types import IMPORT_FINISHED
 
 log = logging.getLogger(__name__)
 IMPORT_CHANNEL = "imports"
+# The channel layer of the job queue (booknest/settings.py: a queue, not pub/sub).
+IMPORT_LAYER = "imports"
 ACTIVE = (ImportStatus.PENDING, ImportStatus.RUNNING)
 
 
@@ -115,7 +117,7 @@ def dispatch(job_id: int) -> None:
         from channels.layers import get_channel_layer
 
         message = {"type": "import.run", "job_id": job_id}
-        async_to_sync(get_channel_layer().send)(IMPORT_CHANNEL, message)
+        async_to_sync(get_channel_layer(IMPORT_LAYER).send)(IMPORT_CHANNEL, message)
     elif runner == "thread":
         threading.Thread(
             target=_run_in_thread, args=(job_id,), name=f"import-{job_id}", daemon=True

@@ -7,7 +7,8 @@ messages of those groups from a queue of its own. The set of groups may change w
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from typing import TypeVar
 
@@ -82,6 +83,29 @@ async def db(function: Callable[..., T], *args) -> T:
             connection.close()
 
     return await sync_to_async(run, thread_sensitive=False)()
+
+
+# Reads shared by the subscribers of one process: key → (started at, the read's future).
+_shared_reads: dict[Hashable, tuple[float, asyncio.Future]] = {}
+SHARED_READ_SECONDS = 30.0
+
+
+async def shared(key: Hashable, function: Callable[..., T], *args) -> T:
+    """`db(function, *args)` once per process for every subscriber asking with the same `key`.
+
+    For what reads the same whoever asks (a public rating, read as an anonymous viewer would see
+    it): 1,000 subscribers of a book then cost one query, not 1,000. The key must identify one
+    publication (its `event_id`), never just an object: a later change is a later event.
+    """
+    now = time.monotonic()
+    for stale in [k for k, (at, _) in _shared_reads.items() if now - at > SHARED_READ_SECONDS]:
+        del _shared_reads[stale]
+    entry = _shared_reads.get(key)
+    if entry is None:
+        entry = (now, asyncio.ensure_future(db(function, *args)))
+        _shared_reads[key] = entry
+    # shield: one subscriber going away must not cancel the read for the others.
+    return await asyncio.shield(entry[1])
 
 
 def renew_loaders(info: Info) -> None:

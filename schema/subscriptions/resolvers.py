@@ -8,6 +8,7 @@ the connection (the client reconnects with a new token when it renews its sessio
 """
 
 from collections.abc import AsyncGenerator
+from types import SimpleNamespace
 from typing import Annotated
 
 import strawberry
@@ -26,12 +27,12 @@ from apps.notifications.services import unread_count
 from apps.reading.models import Rating, Review
 from apps.social.models import Activity, Follow
 from schema.auth import require_user
-from schema.context import Info
+from schema.context import Context, Info
 from schema.lending.types import ReservationType
 from schema.notifications.types import NotificationType
 from schema.reading.types import RatingType, ReviewType
 from schema.social.types import ActivityType
-from schema.subscriptions.listen import db, listening, renew_loaders
+from schema.subscriptions.listen import db, listening, renew_loaders, shared
 from schema.subscriptions.types import (
     BookActivityEvent,
     FollowEvent,
@@ -43,6 +44,10 @@ from schema.subscriptions.types import (
 
 def not_found(what: str) -> GraphQLError:
     return GraphQLError(f"No {what} with this id.", extensions={"code": ErrorCode.NOT_FOUND.value})
+
+
+# What an anonymous viewer may see: the rule for public streams, shared by all their subscribers.
+ANYONE = SimpleNamespace(context=Context(request=None))
 
 
 def visible(type_class, queryset, info: Info):
@@ -167,20 +172,25 @@ class Subscription:
             raise not_found("Book")
 
         def load(message: dict) -> BookActivityEvent | None:
+            # Public news only: read as an anonymous viewer would see it, so that one read
+            # serves every subscriber of the book in this process (`shared`).
             if message["event"] == "rating_added":
                 rows = Rating.objects.filter(pk=message["rating_id"]).select_related("book")
-                rating = visible(RatingType, rows, info)
+                rating = visible(RatingType, rows, ANYONE)
                 return rating and BookActivityEvent(book=rating.book, rating=rating, review=None)
             if message["event"] == "review_added":
                 rows = Review.objects.filter(pk=message["review_id"]).select_related("book")
-                review = visible(ReviewType, rows, info)
+                review = visible(ReviewType, rows, ANYONE)
                 return review and BookActivityEvent(book=review.book, rating=None, review=review)
             return None
 
         async with listening(info, [book_group(book.pk)]) as listener:
             async for message in listener.messages():
                 renew_loaders(info)
-                event = await db(load, message)
+                if message.get("event_id"):
+                    event = await shared(("bookActivity", message["event_id"]), load, message)
+                else:
+                    event = await db(load, message)
                 if event is not None:
                     yield event
 

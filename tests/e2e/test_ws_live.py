@@ -12,7 +12,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.conftest import ROOT
-from tests.e2e.server import free_port, live_server, server_env
+from tests.e2e.server import daphne, sqlite_server_env
 from tests.e2e.ws_client import WSClient, http_graphql, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -39,26 +39,20 @@ IMPORT = "subscription($j: ID!) { importProgress(jobId: $j) { status processedRo
 def live(tmp_path_factory):
     """(base URL, seed) of a migrated, seeded server on a throwaway SQLite file."""
     tmp = tmp_path_factory.mktemp("ws-live")
-    env = server_env(
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
-        DJANGO_MEDIA_ROOT=str(tmp / "media"),
-        DJANGO_SECRET_KEY="ws-live-tests-only-not-a-secret",
-        DJANGO_DEBUG="false",
-        EMAIL_URL="locmem://",
+    env = sqlite_server_env(
+        tmp,
         GRAPHQL_WS_KEEPALIVE_SECONDS="1",
         GRAPHQL_WS_INIT_TIMEOUT_SECONDS="2",
         GRAPHQL_WS_MAX_SUBSCRIPTIONS="3",
+        CORS_ALLOWED_ORIGINS="https://app.example",
     )
-    env.pop("REDIS_URL", None)
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     seeded = subprocess.run(
         [python, "-m", "tests.e2e.ws_seed"], cwd=ROOT, env=env, check=True, capture_output=True
     )
     seed = json.loads(seeded.stdout)
-    port = free_port()
-    command = [f"{ROOT}/.venv/bin/daphne", "-b", "127.0.0.1", "-p", str(port)]
-    with live_server([*command, "booknest.asgi:application"], env, port) as url:
+    with daphne(env) as url:
         yield url, seed
 
 
@@ -137,7 +131,7 @@ def test_legacy_protocol_delivers_events(live):
         assert event["rating"] == {"value": 3.0, "user": {"username": "ada"}}
 
 
-def test_foreign_origin_is_refused(live):
+def test_foreign_origin_is_refused_and_cors_origins_are_let_in(live):
     url, _ = live
     with pytest.raises(InvalidStatus) as refused:
         WSClient(url, headers={"Origin": "https://evil.example"})
@@ -147,6 +141,11 @@ def test_foreign_origin_is_refused(live):
         WSClient(url, headers={"Origin": "http://localhost:3000"})
     with WSClient(url, headers={"Origin": url}) as client:  # GraphiQL's own page
         assert client.ack["type"] == "connection_ack"
+    # A frontend served elsewhere, allowed by CORS_ALLOWED_ORIGINS, may subscribe too.
+    with WSClient(url, headers={"Origin": "https://app.example"}) as client:
+        assert client.ack["type"] == "connection_ack"
+    with pytest.raises(InvalidStatus):
+        WSClient(url, headers={"Origin": "https://app.example.evil.example"})
 
 
 def test_connection_init_timeout_closes_with_4408(live):

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
-from apps.imports.jobs import sweep_stale_jobs
+from apps.imports.jobs import IMPORT_LAYER, sweep_stale_jobs
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
         sweeper.start()
         try:
-            call_command("runworker", "imports")
+            call_command("runworker", "imports", layer=IMPORT_LAYER)
         finally:
             stop.set()
 

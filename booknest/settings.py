@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "corsheaders",
     "strawberry_django",
     "apps.core",
     "apps.accounts",
@@ -51,17 +52,24 @@ INSTALLED_APPS = [
     "apps.demo",
     "apps.search",
     "apps.discovery",
+    "apps.operations",
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "booknest.request_id.RequestIdMiddleware",
+    # A view failing on an unreachable database answers a clean 503 (with Retry-After).
+    "booknest.middleware.DatabaseUnavailable",
+    "corsheaders.middleware.CorsMiddleware",
+    # The rest keeps /graphql on the event loop (booknest/middleware.py): header middleware runs
+    # its hooks there, static files and the admin's session machinery are skipped for the API.
+    "booknest.middleware.Security",
+    "booknest.middleware.StaticFiles",
+    "booknest.middleware.SessionForPages",
+    "booknest.middleware.Common",
+    "booknest.middleware.CsrfForPagesAndUploads",
+    "booknest.middleware.AuthenticationForPages",
+    "booknest.middleware.MessagesForPages",
+    "booknest.middleware.XFrameOptions",
 ]
 
 ROOT_URLCONF = "booknest.urls"
@@ -115,26 +123,71 @@ REDIS_URL = env_url("REDIS_URL", "", schemes={"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "booknest.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "booknest"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 times socket reads out after 5 s, as long as channels-redis's blocking
-                # receive (BZPOPMIN, 5 s): the race crashes idle WebSocket consumers. Read longer.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
-                "prefix": env_str("CACHE_KEY_PREFIX", "booknest") + ":asgi",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # Redis down: reads miss and writes are skipped (logged), the API keeps
+                # answering from the database. Give up on a dead server quickly.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 1,
             },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    _layer_prefix = env_str("CACHE_KEY_PREFIX", "booknest") + ":asgi"
+    CHANNEL_LAYERS = {
+        # Live events for WebSocket subscribers: Redis pub/sub (booknest/channel_layer.py). A
+        # process subscribes once per group its clients listen to and Redis pushes each event to
+        # it, one PUBLISH per event.
+        # (channels-redis's list-based layer pops each message with a round trip of its own and
+        # drops what exceeds `capacity`, 100 per process by default: at 1,000 clients a second
+        # burst of notifications was lost, then, with a larger capacity, delivered seconds late.)
+        "default": {
+            # channels-redis's, except that a consumer's own channel stays in-process, so
+            # WebSockets still connect when Redis is down: their subscriptions are told live
+            # updates are unavailable (schema/ws.py).
+            "BACKEND": "booknest.channel_layer.LiveChannelLayer",
+            "CONFIG": {
+                # Redis down: give up connecting after 1 s, and on a Redis that accepts but does
+                # not answer, reading after 2 s (publishing after a mutation's commit and joining
+                # a subscription's group fail fast and say so, instead of hanging; the subscriber
+                # loop polls with its own 0.1 s timeout).
+                # Publishes run concurrently, one connection each: allow more than redis-py's 100.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": 1,
+                        "socket_timeout": 2,
+                        "max_connections": 1000,
+                    }
+                ],
+                "prefix": _layer_prefix,
+            },
+        },
+        # The import queue (`runworker imports`): a message is taken by exactly one worker and
+        # waits in Redis for one (pub/sub would hand every job to every worker, or to none).
+        "imports": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py 8 times socket reads out after 5 s, as long as channels-redis's blocking
+                # receive (BZPOPMIN, 5 s): the race crashes idle consumers. Read longer.
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 10, "socket_connect_timeout": 1}
+                ],
+                "prefix": _layer_prefix + ":jobs",
+                "expiry": 3600,  # a queued job waits up to an hour for a worker
+            },
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "booknest.cache.LocMemCache"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+        "imports": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    }
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -233,21 +286,44 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-if env_bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    # The proxy's X-Forwarded-Proto says HTTPS; its X-Forwarded-For names the client
+    # (booknest/request_id.py: client_ip), which rate limits count by.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 
 # --- Logging ---------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL: unknown level {LOG_LEVEL!r}")
+# `json`: one JSON object per line (booknest/logging.py), for log shippers; `plain`: text for
+# people at a terminal. Each GraphQL operation logs one record on `booknest.operations`.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT: expected json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "booknest.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+if LOG_FORMAT == "json":
+    # daphne's access log and Python's warnings too (printed as bare text otherwise).
+    from logging import captureWarnings
+
+    from booknest.logging import route_daphne_access_log
+
+    captureWarnings(True)
+    route_daphne_access_log()
 
 # --- Email (notification emails; see apps/notifications/email.py) ----------------------------
 # EMAIL_URL: console:// (default: printed), locmem:// (tests), dummy://, or
@@ -266,6 +342,60 @@ STATICFILES_DIRS = [GRAPHIQL_ASSETS] if GRAPHIQL_ASSETS.is_dir() else []
 
 # --- GraphQL ---------------------------------------------------------------------------------
 GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", default=DEBUG)
+# Introspection (`__schema`, `__type`): GraphiQL and codegen need it; production may turn it off.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", default=True)
+# Unexpected exceptions: a generic message and the request id instead of the exception's text.
+GRAPHQL_MASK_ERRORS = env_bool("GRAPHQL_MASK_ERRORS", default=not DEBUG)
+
+# --- GraphQL limits (schema/limits/): refused before execution, each error naming its limit ---
+GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 12, minimum=1)
+GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 30, minimum=1)
+GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 5000, minimum=100)
+GRAPHQL_MAX_BATCH = env_int("GRAPHQL_MAX_BATCH", 10, minimum=1)
+GRAPHQL_MAX_PAGE_SIZE = env_int("GRAPHQL_MAX_PAGE_SIZE", 100, minimum=1)
+GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5000, minimum=10)
+
+# --- Rate limits (schema/ratelimit.py, apps/accounts/throttle.py; Redis with REDIS_URL) -------
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", default=True)
+RATE_LIMIT_POINTS = env_int("RATE_LIMIT_POINTS", 50_000, minimum=1)
+RATE_LIMIT_ANONYMOUS_POINTS = env_int("RATE_LIMIT_ANONYMOUS_POINTS", 10_000, minimum=1)
+RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
+LOGIN_THROTTLE_ACCOUNT_ATTEMPTS = env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10, minimum=1)
+LOGIN_THROTTLE_IP_ATTEMPTS = env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 50, minimum=1)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900, minimum=1)
+GRAPHQL_WS_MAX_CONNECTIONS = env_int("GRAPHQL_WS_MAX_CONNECTIONS", 10_000, minimum=1)
+GRAPHQL_WS_MAX_CONNECTIONS_PER_IP = env_int("GRAPHQL_WS_MAX_CONNECTIONS_PER_IP", 100, minimum=1)
+
+# --- Persisted queries (schema/persisted/) ----------------------------------------------------
+APQ_ENABLED = env_bool("APQ_ENABLED", default=True)
+APQ_CACHE_TTL = env_int("APQ_CACHE_TTL", 7 * 24 * 3600, minimum=60)
+# On: only operations registered with `manage.py register_operations` run (by hash or text).
+GRAPHQL_ALLOWLIST = env_bool("GRAPHQL_ALLOWLIST", default=False)
+
+# --- CORS (django-cors-headers) ---------------------------------------------------------------
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "x-request-id",
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+)
+CORS_EXPOSE_HEADERS = (
+    "x-request-id",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "retry-after",
+)
+CORS_URLS_REGEX = r"^/graphql$"
+CORS_PREFLIGHT_MAX_AGE = 3600
+
+# --- Observability (booknest/metrics.py, schema/observability.py) -----------------------------
+METRICS_ENABLED = env_bool("METRICS_ENABLED", default=True)
+# Set: /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # --- Search (see apps/search/) ---------------------------------------------------------------
 # Empty: the database engine alone (PostgreSQL full text + trigrams, or SQLite FTS5). Set, search

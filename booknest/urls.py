@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import path
 
 from apps.imports.views import download_export
-from booknest import health
+from booknest import health, metrics
 from schema.views import graphql_view
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("exports/<str:token>", download_export, name="export-download"),
 ]
 

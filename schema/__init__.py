@@ -3,7 +3,6 @@
 import inspect
 
 import strawberry
-from strawberry import relay
 from strawberry.tools import merge_types
 
 from schema.accounts.mutations import AccountsMutation
@@ -16,13 +15,20 @@ from schema.discovery.queries import DiscoveryQuery
 from schema.imports.mutations import ImportsMutation
 from schema.imports.queries import ImportsQuery
 from schema.imports.types import ImportJobType, ImportRowErrorType
+from schema.introspection import IntrospectionSwitch
 from schema.lending.mutations import LendingMutation
 from schema.lending.queries import LendingQuery
 from schema.lending.types import BookCopyType, ReservationType
+from schema.limits import OperationLimits
+from schema.masking import MaskErrors
 from schema.media.mutations import MediaMutation
+from schema.nodes import NodeQuery
 from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
 from schema.notifications.types import NotificationType
+from schema.observability import OperationLog
+from schema.persisted import PersistedOperations
+from schema.ratelimit import RateLimit
 from schema.reading.mutations import ReadingMutation
 from schema.reading.queries import ReadingQuery
 from schema.reading.types import (
@@ -38,13 +44,6 @@ from schema.social.queries import SocialQuery
 from schema.social.types import ActivityType
 from schema.subscriptions import Subscription
 from schema.subscriptions.context import PerOperationContext
-
-
-@strawberry.type
-class NodeQuery:
-    node: relay.Node = relay.node(description="Any object, by its global id.")
-    nodes: list[relay.Node] = relay.node(description="Several objects, by their global ids.")
-
 
 Query = merge_types(
     "Query",
@@ -84,8 +83,21 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    # PerOperationContext first: a WebSocket operation gets its own context before anything runs.
-    extensions=[PerOperationContext, AuthenticationExtension],
+    # Order matters: hooks run in this order on the way in, in reverse on the way out.
+    # PerOperationContext first: a WebSocket operation gets its own context before anything runs;
+    # OperationLog then times and logs the whole operation, seeing errors as clients see them
+    # (after MaskErrors). The allow-list and the limits refuse before anything executes; the
+    # rate limit spends the cost the limits computed.
+    extensions=[
+        PerOperationContext,
+        OperationLog,
+        MaskErrors,
+        IntrospectionSwitch,
+        AuthenticationExtension,
+        PersistedOperations,
+        OperationLimits,
+        RateLimit,
+    ],
     types=[
         UserType,
         UserBookType,

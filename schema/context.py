@@ -17,6 +17,13 @@ class Context:
     response: Any = None
     user: Any = field(default_factory=AnonymousUser)
     auth_error: str | None = None
+    # Set by booknest/request_id.py (HTTP) or the WebSocket consumer (per connection).
+    request_id: str | None = None
+    client_ip: str | None = None
+    # The operation's cost (schema/limits/) and the viewer's rate-limit budget after it
+    # (schema/ratelimit.py: a RateLimitState), for `extensions.cost` and the RateLimit headers.
+    cost: int | None = None
+    rate_limit: Any = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -24,7 +31,13 @@ class Context:
 
     def fresh(self) -> "Context":
         """The same viewer with empty loaders: one per WebSocket operation or event."""
-        return Context(request=self.request, response=self.response, user=self.user)
+        return Context(
+            request=self.request,
+            response=self.response,
+            user=self.user,
+            request_id=self.request_id,
+            client_ip=self.client_ip,
+        )
 
     @property
     def viewer_id(self) -> int | None:

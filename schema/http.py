@@ -35,6 +35,34 @@ class HTTPError(Exception):
         self.headers = headers or {}
 
 
+class RequestRefused(Exception):
+    """A GraphQL request refused before execution (a limit, a persisted query not found, the
+    allow-list, the rate limit): answered as a GraphQL response with `errors` and no `data`.
+
+    `status` is the status under `application/graphql-response+json`; under legacy
+    `application/json` it is 200, except for 429 and 5xx, which every client must see.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        status: int = 400,
+        headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.headers = headers or {}
+        self.extensions = extensions or {}
+
+    def as_error(self) -> dict[str, Any]:
+        return {"message": self.message, "extensions": {"code": self.code, **self.extensions}}
+
+
 def bad_request(message: str) -> HTTPError:
     return HTTPError(400, message, code="BAD_REQUEST")
 
@@ -114,7 +142,7 @@ def negotiate(accept: str | None) -> str | None:
 class GraphQLParams:
     """The parameters of a well-formed GraphQL-over-HTTP request."""
 
-    query: str
+    query: str | None  # None only with `extensions.persistedQuery` (schema/persisted/)
     operation_name: str | None
     variables: dict[str, Any] | None
     extensions: dict[str, Any] | None
@@ -129,6 +157,8 @@ def _loads(text: str, what: str) -> Any:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:  # JSONDecodeError is a ValueError, so is NaN/Infinity above
         raise bad_request(f"{what} is not valid JSON: {exc}") from exc
+    except RecursionError as exc:  # `[[[[…` nested deeper than the parser's stack
+        raise bad_request(f"{what} is nested too deeply.") from exc
 
 
 def _get_params(request: HttpRequest) -> dict[str, Any]:
@@ -148,8 +178,9 @@ def _get_params(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
-def _post_params(request: HttpRequest) -> dict[str, Any]:
-    """POST parameters: a JSON object in an `application/json` UTF-8 body."""
+def _post_params(request: HttpRequest) -> dict[str, Any] | list[Any]:
+    """POST parameters: a JSON object in an `application/json` UTF-8 body; an array of them is
+    a batch."""
     content_type = request.headers.get("Content-Type")
     if not content_type:
         raise HTTPError(
@@ -174,26 +205,32 @@ def _post_params(request: HttpRequest) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise bad_request("The request body is not valid UTF-8.") from exc
     data = _loads(text, "The request body")
-    if not isinstance(data, dict):
-        raise bad_request("The request body must be a JSON object (batching is not supported).")
+    # An array is a batch of operations (schema/limits/batch.py checks its items).
+    if not isinstance(data, (dict, list)):
+        raise bad_request("The request body must be a JSON object, or an array of them (a batch).")
     return data
 
 
-def read_params(request: HttpRequest) -> GraphQLParams:
+def read_params(request: HttpRequest) -> GraphQLParams | list[Any]:
     """The GraphQL parameters of a GET or POST request, or a 4xx `HTTPError` saying what is wrong.
 
     Wrong types are refused (a request with them is not well-formed): `query` must be a string,
-    `operationName` a string, `variables` and `extensions` objects; null means absent.
+    `operationName` a string, `variables` and `extensions` objects; null means absent. A POST
+    body that is a JSON array is a batch: its items are returned as they are, for
+    schema/limits/batch.py to read one by one.
     """
-    return params_from(_get_params(request) if request.method == "GET" else _post_params(request))
+    data = _get_params(request) if request.method == "GET" else _post_params(request)
+    return data if isinstance(data, list) else params_from(data)
 
 
 def params_from(data: dict[str, Any]) -> GraphQLParams:
     """The parameters in a decoded request object (JSON body, query string or multipart)."""
     query = data.get("query")
-    if query is None:
+    extensions = data.get("extensions")
+    persisted = isinstance(extensions, dict) and "persistedQuery" in extensions
+    if query is None and not persisted:
         raise bad_request("The `query` parameter is required.")
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise bad_request("The `query` parameter must be a string.")
     operation_name = data.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):

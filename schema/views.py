@@ -30,6 +30,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from apps.core.errors import ErrorCode
+from booknest.request_id import client_ip
 from schema import schema
 from schema.auth import resolve_viewer, token_from_headers
 from schema.context import Context
@@ -38,14 +39,27 @@ from schema.http import (
     JSON,
     GraphQLParams,
     HTTPError,
+    RequestRefused,
+    bad_request,
     method_not_allowed,
     negotiate,
     read_params,
 )
+from schema.limits.batch import serve_batch
 from schema.media.multipart import is_multipart, read_multipart_params
+from schema.observability import record_refused_request
+from schema.persisted import apply_persisted_query
 
 # Status of a GraphQL request error under application/graphql-response+json, by error code.
-REQUEST_ERROR_STATUS = {ErrorCode.UNAUTHENTICATED.value: 401}
+REQUEST_ERROR_STATUS = {
+    ErrorCode.UNAUTHENTICATED.value: 401,
+    "RATE_LIMITED": 429,
+    "SERVICE_UNAVAILABLE": 503,
+    "OPERATION_NOT_ALLOWED": 403,  # the allow-list (schema/persisted/)
+}
+# Statuses every client must see, whatever the media type (a legacy `application/json` client
+# gets 200 for GraphQL errors it could not otherwise trust).
+ALWAYS_SHOWN = {429, 503}
 ALLOWED_OPERATIONS = {
     "GET": {OperationType.QUERY},
     # Subscriptions are served over WebSocket at the same path, not over plain HTTP.
@@ -83,10 +97,18 @@ def is_request_error(result: ExecutionResult) -> bool:
 class GraphQLView(AsyncGraphQLView):
     async def get_context(self, request, response) -> Context:
         user, error = await resolve_viewer(token_from_headers(request.headers))
-        return Context(request=request, response=response, user=user, auth_error=error)
+        return Context(
+            request=request,
+            response=response,
+            user=user,
+            auth_error=error,
+            request_id=getattr(request, "request_id", None),
+            client_ip=client_ip(request),
+        )
 
     async def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         media_type = negotiate(request.headers.get("Accept"))
+        params: GraphQLParams | list | None = None
         try:
             if request.method not in ALLOWED_OPERATIONS:
                 raise method_not_allowed("GraphQL is served over GET and POST only.")
@@ -105,9 +127,22 @@ class GraphQLView(AsyncGraphQLView):
                 params = await sync_to_async(read_multipart_params)(request)
             else:
                 params = read_params(request)
+            if isinstance(params, list):  # a batch (schema/limits/batch.py)
+                response = await serve_batch(self, request, params, media_type)
+                patch_vary_headers(response, ("Accept", "Authorization"))
+                return response
+            params = await apply_persisted_query(params, request)
+            if params.query is None:
+                raise bad_request("The `query` parameter is required.")
             response = await self.serve(request, params, media_type)
         except HTTPError as error:
             response = self.error_response(error, media_type or JSON)
+        except RequestRefused as refused:
+            # Refused before the schema ran (persisted queries, the allow-list): logged and
+            # counted like the schema's own refusals.
+            name = params.operation_name if isinstance(params, GraphQLParams) else None
+            record_refused_request(request, refused.code, refused.message, name)
+            response = self.refused_response(refused, media_type or JSON)
         # The body depends on the negotiated type and on who is asking: caches must know.
         patch_vary_headers(response, ("Accept", "Authorization"))
         return response
@@ -149,16 +184,26 @@ class GraphQLView(AsyncGraphQLView):
             self._handle_errors(result.errors, data)
         status = 200
         headers: dict[str, str] = {}
+        codes = {(e.extensions or {}).get("code") for e in result.errors or ()}
         if is_request_error(result):
             # A request error leaves no data (GraphQL spec, "Response Format").
             data.pop("data", None)
-            if media_type == GRAPHQL_RESPONSE_JSON:
-                codes = {(e.extensions or {}).get("code") for e in result.errors}
-                status = min((REQUEST_ERROR_STATUS.get(code, 400) for code in codes), default=400)
-                if status == 401:
-                    headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            status = min((REQUEST_ERROR_STATUS.get(code, 400) for code in codes), default=400)
+            if media_type != GRAPHQL_RESPONSE_JSON and status not in ALWAYS_SHOWN:
+                status = 200
+            if status == 401:
+                headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        elif "SERVICE_UNAVAILABLE" in codes:
+            status = 503  # a dependency (the database) failed during execution
         response = self.json_response(data, media_type, status, headers)
         return self.merge_sub_response(response, sub_response)
+
+    def refused_response(self, refused: RequestRefused, media_type: str) -> HttpResponse:
+        status = refused.status
+        if media_type != GRAPHQL_RESPONSE_JSON and status not in ALWAYS_SHOWN:
+            status = 200
+        body = {"errors": [refused.as_error()]}
+        return self.json_response(body, media_type, status, refused.headers)
 
     def request_error_response(self, message: str, media_type: str) -> HttpResponse:
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
@@ -199,7 +244,10 @@ class GraphQLView(AsyncGraphQLView):
 graphql_view = csrf_exempt(
     GraphQLView.as_view(
         schema=schema,
-        graphql_ide="graphiql" if settings.GRAPHIQL_ENABLED else None,
+        # GraphiQL needs introspection: without it, the page is off too.
+        graphql_ide=(
+            "graphiql" if settings.GRAPHIQL_ENABLED and settings.GRAPHQL_INTROSPECTION else None
+        ),
         multipart_uploads_enabled=True,
     )
 )

@@ -4,9 +4,10 @@
   token>"}` (or `{"Authorization": "Bearer <token>"}`), else the handshake's `Authorization`
   header. A bad, expired or revoked token closes the connection with 4403 (both protocols);
   no token at all means an anonymous viewer, who may subscribe to public streams only.
-- Origins: a browser page may connect only from an origin whose host is in `DJANGO_ALLOWED_HOSTS`
-  (`BrowserOriginValidator`, booknest/asgi.py) and that is the server's own origin (Strawberry's
-  check); clients that send no Origin (apps, scripts) are not browsers and pass.
+- Origins: a browser page may connect from the server's own origin (its host in
+  `DJANGO_ALLOWED_HOSTS`: `BrowserOriginValidator`, booknest/asgi.py, then Strawberry's same-origin
+  check) or from an origin in `CORS_ALLOWED_ORIGINS` (a frontend served elsewhere); clients that
+  send no Origin (apps, scripts) are not browsers and pass.
 - Keep-alive: the server pings (`ping` in graphql-transport-ws, `ka` in graphql-ws) every
   `GRAPHQL_WS_KEEPALIVE_SECONDS`, so proxies keep idle connections open and clients notice
   dead ones.
@@ -29,8 +30,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
+from booknest import metrics
+from booknest.request_id import client_ip_of_scope, new_request_id
 from schema import schema
 from schema.auth import resolve_viewer, token_from_headers
+from schema.ratelimit import admit_websocket, release_websocket
 from schema.subscriptions.context import ConnectionContext
 
 FORBIDDEN = 4403
@@ -65,7 +69,13 @@ class BrowserOriginValidator(OriginValidator):
         super().__init__(application, settings.ALLOWED_HOSTS)
 
     def valid_origin(self, parsed_origin) -> bool:
-        return parsed_origin is None or self.validate_origin(parsed_origin)
+        if parsed_origin is None:
+            return True
+        # A frontend on another origin that CORS lets call /graphql may subscribe too.
+        origin = f"{parsed_origin.scheme}://{parsed_origin.netloc}".lower()
+        if origin in {o.lower().rstrip("/") for o in settings.CORS_ALLOWED_ORIGINS}:
+            return True
+        return self.validate_origin(parsed_origin)
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler):
@@ -89,6 +99,12 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
             with suppress(BaseException):
                 await self.keep_alive_task
         await super().shutdown()
+
+    async def send_message(self, message) -> None:
+        """Sends a message; a `next` (an operation's result) counts as an event delivered."""
+        await super().send_message(message)
+        if message.get("type") == "next":
+            metrics.EVENTS_DELIVERED.labels(protocol="graphql-transport-ws").inc()
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler):
@@ -123,6 +139,12 @@ class LegacyWSHandler(BaseGraphQLWSHandler):
                 return
         await super().handle_connection_init(message)
 
+    async def send_message(self, message) -> None:
+        """Sends a message; a `data` (an operation's result) counts as an event delivered."""
+        await super().send_message(message)
+        if message.get("type") == "data":
+            metrics.EVENTS_DELIVERED.labels(protocol="graphql-ws").inc()
+
 
 class GraphQLWSConsumer(StrawberryWSConsumer):
     graphql_transport_ws_handler_class = TransportWSHandler
@@ -137,13 +159,38 @@ class GraphQLWSConsumer(StrawberryWSConsumer):
                 seconds=settings.GRAPHQL_WS_INIT_TIMEOUT_SECONDS
             ),
             max_subscriptions_per_connection=settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS,
+            # Cross-origin pages Strawberry lets in besides the server's own (CORS's list).
+            allowed_origins=settings.CORS_ALLOWED_ORIGINS,
             **kwargs,
         )
         self.group_users: Counter[str] = Counter()
         self.group_lock = asyncio.Lock()
+        self.admitted = False
+
+    async def connect(self) -> None:
+        self.request_id = new_request_id()  # one per connection, in its logs and errors
+        self.client_ip = client_ip_of_scope(self.scope)
+        if not await admit_websocket(self):
+            await self.close(code=1013)  # "try again later": a connection cap is reached
+            return
+        self.admitted = True
+        metrics.WEBSOCKETS_OPEN.inc()
+        await super().connect()
+
+    async def disconnect(self, code: int) -> None:
+        if self.admitted:
+            self.admitted = False
+            metrics.WEBSOCKETS_OPEN.dec()
+            await release_websocket(self)
+        await super().disconnect(code)
 
     async def get_context(self, request, response) -> ConnectionContext:
-        return ConnectionContext(request=request, response=response)
+        return ConnectionContext(
+            request=request,
+            response=response,
+            request_id=self.request_id,
+            client_ip=self.client_ip,
+        )
 
     async def on_ws_connect(self, context: ConnectionContext):
         """Who is connecting, from `connection_init`; refuses a token that is not valid."""
@@ -158,15 +205,45 @@ class GraphQLWSConsumer(StrawberryWSConsumer):
         return None
 
     async def join_group(self, group: str) -> None:
-        """Join a channel-layer group on behalf of one more subscription of this connection."""
+        """Join a channel-layer group on behalf of one more subscription of this connection.
+
+        When the layer (Redis) cannot be reached within a few seconds, the subscription fails
+        with a SERVICE_UNAVAILABLE error saying live updates are unavailable (not a closed
+        socket, not a hang); the connection and its other operations carry on.
+        """
+        import logging
+
+        from graphql import GraphQLError
+
         async with self.group_lock:
             if self.group_users[group] == 0:
-                await self.channel_layer.group_add(group, self.channel_name)
+                try:
+                    await asyncio.wait_for(
+                        self.channel_layer.group_add(group, self.channel_name), timeout=5
+                    )
+                except Exception as exc:
+                    logging.getLogger("booknest.errors").warning(
+                        "live updates unavailable: joining %s failed (connection %s): %s: %s",
+                        group,
+                        self.request_id,
+                        type(exc).__name__,
+                        exc,
+                        extra={"request_id": self.request_id},
+                    )
+                    with suppress(Exception):  # forget the half-made membership, locally
+                        await self.channel_layer.group_discard(group, self.channel_name)
+                    raise GraphQLError(
+                        "Live updates are unavailable: the event service cannot be reached. "
+                        "Retry shortly.",
+                        extensions={"code": "SERVICE_UNAVAILABLE", "requestId": self.request_id},
+                    ) from exc
             self.group_users[group] += 1
 
     async def leave_group(self, group: str) -> None:
         """The last subscription using a group has ended: leave it."""
         async with self.group_lock:
+            if group not in self.group_users:
+                return  # never joined (joining failed): nothing to leave
             self.group_users[group] -= 1
             if self.group_users[group] <= 0:
                 del self.group_users[group]

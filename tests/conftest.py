@@ -55,3 +55,44 @@ def gql(client) -> GraphQLClient:
 def _fast_password_hashing(settings):
     # PBKDF2 at production strength costs ~0.3 s a hash; tests check behaviour, not hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_rate_limits(monkeypatch):
+    """Every test starts with fresh rate-limit budgets, login throttles and WebSocket counts.
+
+    All tests come from 127.0.0.1 and, in CI, share one Redis database across xdist workers:
+    a per-test key namespace keeps budgets from leaking between tests (or workers) while the
+    real Redis scripts still run.
+    """
+    import uuid
+
+    from apps.accounts import throttle
+    from schema import ratelimit
+
+    monkeypatch.setattr(throttle, "NAMESPACE", f"ratelimit-test-{uuid.uuid4().hex[:16]}")
+    monkeypatch.setattr(throttle, "_redis_down_until", 0.0)
+    monkeypatch.setattr(ratelimit, "connections", ratelimit.ConnectionCounts())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_operations_registry():
+    """Each process keeps a copy of the registered operations (apps/operations/registry.py): a
+    rolled-back test's would otherwise linger in it. (The APQ cache is not cleared: it may be a
+    Redis shared with parallel tests, so each test uses query texts of its own instead.)"""
+    from apps.operations.registry import registry
+
+    registry.clear()
+    yield
+    registry.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _asgi_application_loaded():
+    """Import the ASGI application once, before any test runs.
+
+    Its first import calls django.setup() again, and with it logging's dictConfig, which drops
+    the handler `caplog` installed: a test that was first in its worker to open a WebSocket then
+    saw no log records (a flake that depended on xdist's distribution).
+    """
+    import booknest.asgi  # noqa: F401

@@ -28,6 +28,8 @@ from apps.discovery.models import BookNeighbour, NeighbourRun
 from apps.imports.models import ImportedBook, ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
+from apps.operations.models import RegisteredOperation
+from apps.operations.registry import sha256_of
 from apps.reading.models import (
     Rating,
     ReadingGoal,
@@ -41,8 +43,18 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
+
+def _make_registered_operation():
+    n = f.next_number()
+    body = f"query Op{n} {{ __typename }}"
+    return RegisteredOperation.objects.create(
+        sha256=sha256_of(body), body=body, operation_name=f"Op{n}"
+    )
+
+
 FACTORIES = {
     Group: lambda: Group.objects.create(name=f"Group {f.next_number()}"),
+    RegisteredOperation: _make_registered_operation,
     User: f.make_user,
     Profile: f.make_profile,
     ProfileInterest: f.make_profile_interest,

@@ -19,6 +19,8 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"  # noqa: S105 - an error code, not a password
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    # Too many attempts lately (apps/accounts/throttle.py): the message says how long to wait.
+    RATE_LIMITED = "RATE_LIMITED"
     # Refused uploads (apps/media/images.py).
     NOT_AN_IMAGE = "NOT_AN_IMAGE"
     TOO_LARGE = "TOO_LARGE"

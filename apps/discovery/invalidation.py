@@ -27,7 +27,8 @@ def ratings_changed() -> None:
 
 def _count_change() -> None:
     cache.add(CHANGES_KEY, 0, timeout=None)
-    if cache.incr(CHANGES_KEY) >= settings.RANKINGS_INVALIDATE_AFTER:
+    changes = cache.incr(CHANGES_KEY)  # None when the cache (Redis) is down: nothing to count
+    if changes is not None and changes >= settings.RANKINGS_INVALIDATE_AFTER:
         cache.set(CHANGES_KEY, 0, timeout=None)
         cache.add(GENERATION_KEY, 0, timeout=None)
         cache.incr(GENERATION_KEY)

@@ -7,7 +7,6 @@ import strawberry
 import strawberry_django
 from django.db.models import Exists, F, QuerySet
 from strawberry import relay
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.accounts import models
 from apps.accounts.models import SocialPlatform
@@ -25,6 +24,7 @@ from schema.accounts.loaders import (
 from schema.context import Info
 from schema.enums import PrivacyEnum
 from schema.media.fields import avatar_url
+from schema.pagination import CursorConnection
 from schema.permissions import require_owner
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ class UserType(relay.Node):
         return await info.context.loaders.get(FollowingCountByUserIdLoader).load(self.pk)
 
     @strawberry_django.connection(
-        DjangoCursorConnection["UserType"],
+        CursorConnection["UserType"],
         description="Readers who follow this one, most recent first. Empty when this "
         "reader's profile is hidden from the viewer (the count stays public).",
     )
@@ -156,7 +156,7 @@ class UserType(relay.Node):
         return followers_of(self.pk, info.context.user)
 
     @strawberry_django.connection(
-        DjangoCursorConnection["UserType"],
+        CursorConnection["UserType"],
         description="Readers this one follows, most recent first. Empty when this reader's "
         "profile is hidden from the viewer (the count stays public).",
     )

@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.utils.str_converters import to_camel_case
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.catalog import isbn as isbn_utils
 from apps.catalog import selectors
@@ -22,6 +21,7 @@ from apps.core.errors import ErrorCode, ServiceError
 from schema.catalog.inputs import BookFilter, BookOrder, OrderDirection
 from schema.catalog.types import AuthorType, BookType, GenreType, SeriesType
 from schema.context import Info
+from schema.pagination import CursorConnection
 
 
 def arg(description: str):
@@ -98,7 +98,7 @@ class CatalogQuery:
         return None
 
     @strawberry_django.connection(
-        DjangoCursorConnection[BookType],
+        CursorConnection[BookType],
         description="Books of the catalogue, filtered and ordered (by title unless told "
         "otherwise), paginated with stable keyset cursors. A year range that ends before it "
         "starts, or a minimum rating outside 0–5, is an INVALID error.",
@@ -132,7 +132,7 @@ class CatalogQuery:
         return await sync_to_async(selectors.current_author)(int(id.node_id))
 
     @strawberry_django.connection(
-        DjangoCursorConnection[AuthorType],
+        CursorConnection[AuthorType],
         description="Authors by sort name (“Le Guin, Ursula K.”), paginated with cursors.",
     )
     def authors(

@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry_django.relay import DjangoCursorConnection, resolve_model_nodes
+from strawberry_django.relay import resolve_model_nodes
 
 from apps.catalog import models, selectors
 from apps.core.errors import ErrorCode
@@ -34,6 +34,7 @@ from schema.context import Info
 from schema.discovery.loaders import SimilarBookIdsByBookIdLoader
 from schema.enums import AuthorRoleEnum, BookFormatEnum, ReadingStatusEnum
 from schema.media.fields import cover_url, photo_url
+from schema.pagination import CursorConnection
 
 if TYPE_CHECKING:
     from schema.reading.types import RatingType, ReviewType, UserBookType
@@ -85,7 +86,7 @@ class GenreType(relay.Node):
         return await info.context.loaders.get(ChildGenresByGenreIdLoader).load(self.pk)
 
     @strawberry_django.connection(
-        DjangoCursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
+        CursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
         description="Books in this genre or any genre below it, most rated first.",
     )
     def books(self) -> QuerySet[models.Book]:
@@ -115,7 +116,7 @@ class AuthorType(relay.Node):
         return await info.context.loaders.get(ViewerCanEditCatalogLoader).load("catalog")
 
     @strawberry_django.connection(
-        DjangoCursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
+        CursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
         description="Books this person is credited on (any role), oldest first; books without "
         "a known year last.",
     )
@@ -284,12 +285,14 @@ class BookType(relay.Node):
         return _first(cls.resolve_nodes(info=info, node_ids=[node_id], required=required))
 
     @strawberry_django.connection(
-        DjangoCursorConnection[ReviewTypeRef],
+        CursorConnection[ReviewTypeRef],
         description="Reviews of this book the viewer may see, newest first.",
     )
     def reviews(self, info: Info) -> QuerySet[Review]:
         return (
             Review.objects.filter(book_id=self.pk)
             .filter(visible_q(info.context.user))
+            # The reviewers and their profiles come with the page: no loader trips for them.
+            .select_related("user__profile")
             .order_by("-created_at", "-id")
         )

@@ -7,7 +7,6 @@ import strawberry_django
 from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 from graphql import GraphQLError
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.core.errors import ErrorCode
 from apps.discovery import rankings
@@ -19,6 +18,7 @@ from apps.social.models import Activity
 from schema.auth import require_user
 from schema.context import Info
 from schema.discovery.types import RankedBooks, ReadingStats, Recommendation, TimeWindow
+from schema.pagination import CursorConnection
 from schema.social.types import ActivityType
 
 MAX_FIRST = 100
@@ -52,7 +52,7 @@ FirstArg = Annotated[int, _arg("How many books, 1 to 100.")]
 @strawberry.type
 class DiscoveryQuery:
     @strawberry_django.connection(
-        DjangoCursorConnection[ActivityType],
+        CursorConnection[ActivityType],
         description="The viewer's home feed: what the readers they follow did (shelved, "
         "started, finished, rated, reviewed, listed, followed), newest first, as far as each "
         "activity's privacy and its reader's profile privacy allow. Requires login.",
@@ -61,7 +61,7 @@ class DiscoveryQuery:
         return feed.feed(require_user(info))
 
     @strawberry_django.connection(
-        DjangoCursorConnection[ActivityType],
+        CursorConnection[ActivityType],
         description="What one reader did, newest first, for their profile page: empty when "
         "there is no such reader or their profile is hidden from the viewer.",
     )

@@ -6,11 +6,11 @@ import strawberry
 import strawberry_django
 from django.db.models import QuerySet
 from strawberry import relay
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.imports import models
 from apps.imports.export import ExportFormat
 from schema.context import Info
+from schema.pagination import CursorConnection
 from schema.subscriptions.types import ImportProgressStatusEnum
 
 ImportFormatEnum = strawberry.enum(
@@ -86,7 +86,7 @@ class ImportJobType(relay.Node):
         return _viewer_only(queryset, info, "user_id")
 
     @strawberry_django.connection(
-        DjangoCursorConnection[ImportRowErrorType],
+        CursorConnection[ImportRowErrorType],
         description="Every row that could not be imported, by row number.",
     )
     def failed_rows(self) -> QuerySet[models.ImportRowError]:

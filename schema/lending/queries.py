@@ -6,7 +6,6 @@ import strawberry
 import strawberry_django
 from django.db.models import Q, QuerySet
 from strawberry import relay
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.catalog.models import BookRedirect
 from apps.lending.models import BookCopy, Reservation
@@ -14,6 +13,7 @@ from schema.auth import require_user
 from schema.context import Info
 from schema.enums import ReservationStatusEnum
 from schema.lending.types import BookCopyType, ReservationType
+from schema.pagination import CursorConnection
 
 
 def _book_q(book_id: relay.GlobalID) -> Q | None:
@@ -30,7 +30,7 @@ def _book_q(book_id: relay.GlobalID) -> Q | None:
 @strawberry.type
 class LendingQuery:
     @strawberry_django.connection(
-        DjangoCursorConnection[BookCopyType],
+        CursorConnection[BookCopyType],
         description="The copies of a book that readers lend (withdrawn copies left out), "
         "oldest first, with their owners. Anyone may read it; empty for an unknown book.",
     )
@@ -46,7 +46,7 @@ class LendingQuery:
         return BookCopy.objects.filter(book_q, is_active=True).order_by("created_at", "id")
 
     @strawberry_django.connection(
-        DjangoCursorConnection[ReservationType],
+        CursorConnection[ReservationType],
         description="The viewer's reservations, most recent first, optionally only those in "
         "the given statuses. Requires login.",
     )
@@ -65,7 +65,7 @@ class LendingQuery:
         return reservations.order_by("-reserved_at", "-id")
 
     @strawberry_django.connection(
-        DjangoCursorConnection[BookCopyType],
+        CursorConnection[BookCopyType],
         description="The copies the viewer lends, withdrawn ones included, newest first; "
         "`currentReservation` tells who holds each. Requires login.",
     )

@@ -6,7 +6,6 @@ import strawberry
 import strawberry_django
 from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.notifications import models, services
 from schema.auth import require_user
@@ -16,6 +15,7 @@ from schema.notifications.types import (
     NotificationPreferenceType,
     NotificationType,
 )
+from schema.pagination import CursorConnection
 
 
 def preference_types(preferences) -> list[NotificationPreferenceType]:
@@ -27,7 +27,7 @@ def preference_types(preferences) -> list[NotificationPreferenceType]:
 @strawberry.type
 class NotificationsQuery:
     @strawberry_django.connection(
-        DjangoCursorConnection[NotificationType],
+        CursorConnection[NotificationType],
         description="The viewer's notifications, newest first. Requires login.",
     )
     def notifications(

@@ -8,7 +8,6 @@ from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.core.errors import ErrorCode
 from apps.reading import selectors
@@ -16,6 +15,7 @@ from apps.reading.models import ReadingList, Review, UserBook
 from schema.auth import require_user
 from schema.context import Info
 from schema.enums import ReadingStatusEnum
+from schema.pagination import CursorConnection
 from schema.reading.types import ReadingGoalType, ReadingListType, ReviewType, UserBookType
 
 
@@ -33,7 +33,7 @@ def _database_id(global_id: relay.GlobalID, type_name: str) -> int | None:
 @strawberry.type
 class ReadingQuery:
     @strawberry_django.connection(
-        DjangoCursorConnection[UserBookType],
+        CursorConnection[UserBookType],
         description="A reader's shelves, most recently updated first, optionally one status. "
         "Empty when the reader's profile privacy hides their shelves from the viewer.",
     )
@@ -48,7 +48,7 @@ class ReadingQuery:
         return selectors.user_books(info.context.user, username, status)
 
     @strawberry_django.connection(
-        DjangoCursorConnection[ReviewType],
+        CursorConnection[ReviewType],
         description="Reviews of a book (`bookId`) or by a reader (`username`) — give exactly "
         "one — that the viewer may see, newest first.",
     )
@@ -82,7 +82,7 @@ class ReadingQuery:
         return await sync_to_async(selectors.reading_list)(info.context.user, pk)
 
     @strawberry_django.connection(
-        DjangoCursorConnection[ReadingListType],
+        CursorConnection[ReadingListType],
         description="A reader's reading lists that the viewer may see, by name.",
     )
     def reading_lists(

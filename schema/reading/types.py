@@ -8,16 +8,16 @@ import strawberry_django
 from django.db.models import QuerySet
 from django.utils.timezone import localdate as today
 from strawberry import relay
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.reading import models
 from apps.reading.progress import expected_by, percent
 from apps.reading.selectors import profile_visible_q
 from apps.social.visibility import visible_q
-from schema.accounts.loaders import UserByIdLoader
+from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
+from schema.pagination import CursorConnection
 from schema.permissions import require_owner
 from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
 
@@ -35,6 +35,13 @@ class OwnedByUser:
 
     @strawberry_django.field(description="The reader.")
     async def user(self, info: Info) -> UserTypeRef:
+        cached = self._state.fields_cache
+        if "user" in cached:  # selected with the row (`select_related("user__profile")`)
+            user = cached["user"]
+            if "profile" in user._state.fields_cache:  # None when the reader has none
+                profile = user._state.fields_cache["profile"]
+                info.context.loaders.get(ProfileByUserIdLoader).prime(user.pk, profile)
+            return user
         return await info.context.loaders.get(UserByIdLoader).load(self.user_id)
 
     @strawberry_django.field(description="The book.")
@@ -154,7 +161,7 @@ class ReadingListType(relay.Node):
         return info.context.viewer_id == self.owner_id
 
     @strawberry_django.connection(
-        DjangoCursorConnection[ReadingListItemType],
+        CursorConnection[ReadingListItemType],
         description="The books of the list, in the owner's order.",
     )
     def items(self) -> QuerySet[models.ReadingListItem]:

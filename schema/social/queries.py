@@ -5,11 +5,11 @@ from typing import Annotated
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet, Subquery
-from strawberry_django.relay import DjangoCursorConnection
 
 from apps.accounts.models import User
 from schema.accounts.types import UserType, followers_of, following_of
 from schema.context import Info
+from schema.pagination import CursorConnection
 
 
 def _user_id(username: str) -> Subquery:
@@ -23,7 +23,7 @@ def _user_id(username: str) -> Subquery:
 @strawberry.type
 class SocialQuery:
     @strawberry_django.connection(
-        DjangoCursorConnection[UserType],
+        CursorConnection[UserType],
         description="Readers who follow `username`, most recent first (as `User.followers`): "
         "empty when there is no such reader or their profile is hidden from the viewer.",
     )
@@ -35,7 +35,7 @@ class SocialQuery:
         return followers_of(_user_id(username), info.context.user)
 
     @strawberry_django.connection(
-        DjangoCursorConnection[UserType],
+        CursorConnection[UserType],
         description="Readers `username` follows, most recent first (as `User.following`): "
         "empty when there is no such reader or their profile is hidden from the viewer.",
     )

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90) -> N
 def server_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.update({"PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}", **overrides})
+    # Servers sharing one Redis (CI) keep their own rate-limit budgets and throttles.
+    if "CACHE_KEY_PREFIX" not in overrides:
+        env["CACHE_KEY_PREFIX"] = f"booknest-e2e-{uuid.uuid4().hex[:12]}"
     return env
 
 
@@ -66,3 +70,34 @@ def live_server(command: list[str], env: dict[str, str], port: int) -> Iterator[
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
             process.wait()
+
+
+def sqlite_server_env(tmp: Path, **overrides: str) -> dict[str, str]:
+    """`server_env` for a throwaway production-like server (debug off), by default on a SQLite file in `tmp`,
+    its media in `tmp`, emails kept in memory, and no Redis unless `overrides` names one."""
+    env = server_env(
+        **{
+            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "DJANGO_MEDIA_ROOT": str(tmp / "media"),
+            "DJANGO_SECRET_KEY": "live-tests-only-not-a-secret",
+            "DJANGO_DEBUG": "false",
+            "EMAIL_URL": "locmem://",
+            **overrides,
+        }
+    )
+    if "REDIS_URL" not in overrides:
+        env.pop("REDIS_URL", None)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+@contextmanager
+def daphne(env: dict[str, str]) -> Iterator[str]:
+    """A daphne process serving BookNest with `env`; yields its base URL."""
+    port = free_port()
+    command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "booknest.asgi:application"]
+    with live_server(command, env, port) as url:
+        yield url

@@ -216,9 +216,12 @@ def test_readers_without_images_have_null_urls(gql):
             "a": to_base64("Author", author.pk),
         },
     )
-    assert data == {
-        "data": {"u": {"avatarUrl": None}, "b": {"coverUrl": None}, "a": {"photoUrl": None}}
+    assert data["data"] == {
+        "u": {"avatarUrl": None},
+        "b": {"coverUrl": None},
+        "a": {"photoUrl": None},
     }
+    assert "errors" not in data
 
 
 def test_a_string_instead_of_a_file_is_not_an_image(gql):

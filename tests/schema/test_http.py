@@ -15,6 +15,7 @@ from apps.lending.models import BookCopy
 from schema import schema
 from schema.views import GraphQLView
 from tests.factories import make_book, make_user
+from tests.helpers import without_cost
 from tests.schema.lending.helpers import gid
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +58,14 @@ def test_post_without_accept_answers_application_json_in_utf8(client):
     response = post(client, TYPENAME)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert without_cost(response.json()) == {"data": {"__typename": "Query"}}
 
 
 def test_post_accepting_graphql_response_json_gets_it(client):
     response = post(client, TYPENAME, accept=f"{GQL}, {JSON};q=0.9")
     assert response.status_code == 200
     assert response["Content-Type"] == f"{GQL}; charset=utf-8"
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert without_cost(response.json()) == {"data": {"__typename": "Query"}}
 
 
 def test_unacceptable_accept_is_406(client):
@@ -154,7 +155,7 @@ def test_get_runs_a_query_with_json_variables(client, accept):
         accept=accept,
     )
     assert response.status_code == 200
-    assert response.json() == {"data": {"copies": {"totalCount": 0}}}
+    assert without_cost(response.json()) == {"data": {"copies": {"totalCount": 0}}}
 
 
 @pytest.mark.parametrize("accept", [GQL, JSON])
@@ -197,7 +198,7 @@ def test_post_with_several_operations_and_no_operation_name_runs_none(client):
 
 def test_one_operation_that_mentions_keywords_needs_no_operation_name(client):
     body = {"query": 'query Q { __type(name: "query mutation subscription") { name } }'}
-    assert post(client, body, accept=GQL).json() == {"data": {"__type": None}}
+    assert without_cost(post(client, body, accept=GQL).json()) == {"data": {"__type": None}}
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])
@@ -226,7 +227,7 @@ def test_post_accepts_json_in_utf8(client, content_type):
     body = {"query": '{ __type(name: "Run🏃Swim🏊") { name } }'}
     response = post(client, body, content_type=content_type)
     assert response.status_code == 200
-    assert response.json() == {"data": {"__type": None}}
+    assert without_cost(response.json()) == {"data": {"__type": None}}
 
 
 @pytest.mark.parametrize(
@@ -255,7 +256,6 @@ BAD_BODIES = {
     "empty": b"",
     "NaN": b'{"query": "{ __typename }", "variables": {"x": NaN}}',
     "not UTF-8": b'{"query": "\xff"}',
-    "an array (batch)": json.dumps([TYPENAME]),
     "a string": json.dumps("{ __typename }"),
     "a number": b"1",
     "null": b"null",
@@ -285,7 +285,7 @@ def test_a_request_that_is_not_well_formed_is_400(client, body, accept):
 def test_null_optional_parameters_are_absent(client, parameter):
     response = post(client, {**TYPENAME, parameter: None}, accept=GQL)
     assert response.status_code == 200
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert without_cost(response.json()) == {"data": {"__typename": "Query"}}
 
 
 def test_extensions_map_is_accepted(client):

@@ -5,13 +5,15 @@ from typing import Annotated
 import strawberry
 from asgiref.sync import sync_to_async
 
+from apps.accounts import throttle
 from apps.accounts.services import change_password, issue_tokens, register
+from apps.core.errors import ErrorCode
 from schema.accounts.inputs import RegisterInput
 from schema.accounts.mutations.auth import JSON, expires_in, log_in, user_agent
 from schema.accounts.types import UserType
 from schema.auth import require_user
 from schema.context import Info
-from schema.errors import MutationError, run
+from schema.errors import MutationError, Outcome, run
 
 
 async def session_payload(payload_class, info: Info, outcome):
@@ -48,7 +50,9 @@ class RegisterPayload:
     )
     errors: list[MutationError] = strawberry.field(
         description="`CONFLICT` (username or email taken), `INVALID`, `REQUIRED`, or "
-        "`PASSWORD_TOO_WEAK` (one per failed password rule), each with its field."
+        "`PASSWORD_TOO_WEAK` (one per failed password rule), each with its field; "
+        "`RATE_LIMITED` when too many sign-ups came from this client IP lately (the message "
+        "says how long to wait)."
     )
 
 
@@ -77,6 +81,11 @@ class AccountMutation:
         info: Info,
         input: Annotated[RegisterInput, strawberry.argument(description="The account.")],
     ) -> RegisterPayload:
+        try:
+            await throttle.attempt("register", info.context.client_ip)
+        except throttle.Throttled as exc:
+            error = MutationError(code=ErrorCode.RATE_LIMITED, field=None, message=str(exc))
+            return await session_payload(RegisterPayload, info, Outcome(errors=[error]))
         outcome = await run(register, input.username, input.email, input.password)
         return await session_payload(RegisterPayload, info, outcome)
 

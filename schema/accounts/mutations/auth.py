@@ -10,9 +10,11 @@ from typing import Annotated
 
 import strawberry
 from asgiref.sync import sync_to_async
+from django.http import HttpResponseBase
 from django.utils import timezone
+from graphql import GraphQLError
 
-from apps.accounts import tokens
+from apps.accounts import throttle, tokens
 from apps.accounts.services import BAD_CREDENTIALS, TokenPair, authenticate_login, issue_tokens
 from apps.core.errors import ServiceError
 from schema.accounts.types import UserType
@@ -32,6 +34,19 @@ def log_in(info: Info, user) -> None:
     """The rest of this operation sees `user` as the viewer (as django-graphql-jwt does), so
     the payload can show what only the user may read, such as their email address."""
     info.context.user = user
+
+
+def throttled(info: Info, exc: throttle.Throttled) -> GraphQLError:
+    """A refused login or refresh (too many attempts): a top-level `RATE_LIMITED` error with
+    the time to wait; over HTTP a 429 with `Retry-After`."""
+    response = info.context.response
+    if isinstance(response, HttpResponseBase):
+        response.status_code = 429
+        response["Retry-After"] = str(exc.retry_after)
+    return GraphQLError(
+        str(exc),
+        extensions={"code": "RATE_LIMITED", "resetAt": exc.reset_at, "retryAfter": exc.retry_after},
+    )
 
 
 def expires_in(pair: TokenPair) -> int:
@@ -85,7 +100,9 @@ class LogoutAllPayload:
 class AuthMutation:
     @strawberry.mutation(
         description="Log in with a username or email address (any case) and a password. "
-        'Wrong credentials: a top-level `UNAUTHENTICATED` error "Please enter valid credentials".'
+        'Wrong credentials: a top-level `UNAUTHENTICATED` error "Please enter valid credentials". '
+        "Repeated failures (per account and per client IP) slow the answers down, then are "
+        "refused for a while: a top-level `RATE_LIMITED` error with `extensions.retryAfter`."
     )
     async def token_auth(
         self,
@@ -94,9 +111,14 @@ class AuthMutation:
         password: Annotated[str, strawberry.argument(description="The account's password.")],
     ) -> TokenAuthPayload:
         try:
+            attempt = await throttle.attempt("login", info.context.client_ip, username)
+        except throttle.Throttled as exc:
+            raise throttled(info, exc) from None
+        try:
             user = await sync_to_async(authenticate_login)(username, password)
         except ServiceError:
             raise unauthenticated(BAD_CREDENTIALS) from None
+        attempt.succeeded()
         pair = await sync_to_async(issue_tokens)(user, user_agent=user_agent(info))
         log_in(info, user)
         return TokenAuthPayload(
@@ -124,7 +146,8 @@ class AuthMutation:
     @strawberry.mutation(
         description="Trade a refresh token for a new access token and a new refresh token. "
         "The one given stops working; presenting it again later revokes the whole session. "
-        "Invalid, expired, revoked or reused: a top-level `UNAUTHENTICATED` error."
+        "Invalid, expired, revoked or reused: a top-level `UNAUTHENTICATED` error; many of "
+        "those from one client IP: a top-level `RATE_LIMITED` error for a while."
     )
     async def refresh_token(
         self,
@@ -134,11 +157,16 @@ class AuthMutation:
         ],
     ) -> RefreshTokenPayload:
         try:
+            attempt = await throttle.attempt("refresh", info.context.client_ip)
+        except throttle.Throttled as exc:
+            raise throttled(info, exc) from None
+        try:
             user, successor = await sync_to_async(tokens.rotate_refresh_token)(
                 refresh_token, user_agent=user_agent(info)
             )
         except tokens.TokenError as exc:
             raise unauthenticated(str(exc)) from None
+        attempt.succeeded()
         token, payload = tokens.create_access_token(user)
         return RefreshTokenPayload(
             token=token,

@@ -137,9 +137,21 @@ def test_books_page_info_and_total_count(gql, library):
     assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
 
 
+def test_a_connection_asked_without_first_or_last_gives_one_page_of_100(gql, db):
+    Book.objects.bulk_create(Book(title=f"Book {n:03}") for n in range(120))
+    query = "query($before: String) { books(before: $before) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }"
+    page = gql(query)["data"]["books"]
+    assert (page["totalCount"], len(page["edges"])) == (120, 100)
+    assert page["pageInfo"]["hasNextPage"] is True
+    # Paging back from a cursor without `last` gives the page just before it.
+    before = gql(query, {"before": page["edges"][-1]["cursor"]})["data"]["books"]
+    assert len(before["edges"]) == 99
+
+
 def test_books_first_is_capped_at_100(gql, library):
     result = gql(BOOKS, {"first": 101})
-    assert result["data"] is None or result["data"]["books"] is None
+    assert "data" not in result  # refused before execution (schema/limits/)
+    assert result["errors"][0]["extensions"]["code"] == "PAGE_SIZE_TOO_LARGE"
     assert "100" in result["errors"][0]["message"]
 
 

@@ -1,0 +1,229 @@
+"""Error masking: unexpected exceptions never reach clients with their text.
+
+An error is *expected* when it was raised on purpose and its message is meant for the client:
+graphql-core's own (syntax, validation, variable coercion: no original exception, or one that
+is located in the document before execution), a `GraphQLError` raised by our code (with its
+`extensions.code`), or an `apps.core.errors.ServiceError`. Those keep their message and code.
+Two more are the client's doing, not bugs, and get a code: a `Model.DoesNotExist` (`node(id:)`
+of a row that is gone: NOT_FOUND) and the ValueErrors that Strawberry's relay and pagination code
+raise about a malformed cursor or global id or a negative `first` (INVALID).
+
+Anything else is a bug. With `GRAPHQL_MASK_ERRORS` (read per operation), its message becomes
+"Internal server error." and its extensions `{code: INTERNAL_SERVER_ERROR, requestId}`; the
+exception is logged with its traceback and the request id on the `booknest.errors` logger, and
+the client can quote the id (also the response's `X-Request-ID` header, or the WebSocket
+connection's id) to find it. With masking off (development), the message is kept, the code and
+request id are added all the same.
+
+A database that cannot be reached is not a bug but an outage: masked or not, the error says
+"The database is unavailable; retry shortly." with code SERVICE_UNAVAILABLE, which the HTTP view
+answers with 503 (schema/views.py). The same error before GraphQL runs (the token lookup) is
+answered by booknest/faults.py.
+
+Strawberry logs every error, at ERROR and with the exception's traceback, on the
+`strawberry.execution` logger (`Schema.process_errors`) — client mistakes included, and without
+the request id. That logger is filtered out here: the unexpected errors are logged once, by this
+extension, with the request id; expected ones are the client's business (and counted per
+operation by schema/observability.py).
+"""
+
+import binascii
+import logging
+import os
+import sysconfig
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import strawberry
+import strawberry_django
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors as StrawberryMaskErrors
+
+from apps.core.errors import ErrorCode, ServiceError
+
+logger = logging.getLogger("booknest.errors")
+
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+INTERNAL_MESSAGE = "Internal server error."
+DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable; retry shortly."
+# Seconds a client is asked to wait (`Retry-After`) when the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+_STRAWBERRY = Path(strawberry.__file__).resolve().parent
+_STRAWBERRY_DJANGO = Path(strawberry_django.__file__).resolve().parent
+# The standard library's frames (base64's, say) do not tell where an exception comes from;
+# the code that raises about a client's arguments does (see `is_client_input_error`).
+_STDLIB = f"{Path(sysconfig.get_paths()['stdlib']).resolve()}{os.sep}"
+CLIENT_INPUT_CODE = tuple(
+    f"{path}{os.sep}"
+    for path in (
+        _STRAWBERRY / "relay",
+        _STRAWBERRY_DJANGO / "relay",
+        _STRAWBERRY_DJANGO / "pagination.py",
+    )
+)
+
+
+def _database_error_types() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+
+    types: list[type[BaseException]] = [OperationalError, InterfaceError]
+    try:
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        types += [psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout]
+    except ImportError:  # pragma: no cover - SQLite-only installs
+        pass
+    return tuple(types)
+
+
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
+    """The exception and those it was raised from or during (a few levels, no cycles)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen and len(seen) < 8:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether `exc` (or what caused it) says the database could not be reached or used:
+    Django's OperationalError/InterfaceError, psycopg's, or the pool's timeout."""
+    types = _database_error_types()
+    return any(isinstance(cause, types) for cause in _causes(exc))
+
+
+def _innermost_known_frame(exc: BaseException) -> str | None:
+    """The file of the deepest traceback frame outside the standard library."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith(_STDLIB):
+            found = filename
+        tb = tb.tb_next
+    return found
+
+
+def is_client_input_error(exc: BaseException) -> bool:
+    """A ValueError/TypeError that Strawberry's or strawberry-django's relay and pagination
+    code raise about an argument the client sent: a malformed cursor or global id, a global
+    id naming no type, a negative `first`. Their messages describe the argument, nothing more."""
+    if not isinstance(exc, (ValueError, TypeError)):
+        return False
+    filename = _innermost_known_frame(exc)
+    return filename is not None and (filename + os.sep).startswith(CLIENT_INPUT_CODE)
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Whether the error's message is meant for the client (see the module's docstring)."""
+    original = error.original_error
+    if original is None or isinstance(original, (GraphQLError, ServiceError)):
+        return True
+    # Variable and literal coercion: graphql-core locates the client's bad input in the
+    # document, before execution (no path), and keeps the scalar's exception as the cause.
+    return error.path is None and bool(error.nodes) and not database_unavailable(original)
+
+
+def _uncoded_field_error(error: GraphQLError) -> bool:
+    """An error during execution (with a path) that nobody gave a code."""
+    return error.path is not None and not (error.extensions or {}).get("code")
+
+
+def request_id_of(execution_context) -> str | None:
+    """The operation's request id (HTTP request or WebSocket connection), when known."""
+    return getattr(getattr(execution_context, "context", None), "request_id", None)
+
+
+def unavailable_error(request_id: str | None) -> dict[str, Any]:
+    """The JSON of the SERVICE_UNAVAILABLE error, for answers given outside GraphQL."""
+    extensions: dict[str, Any] = {"code": SERVICE_UNAVAILABLE}
+    if request_id:
+        extensions["requestId"] = request_id
+    return {"message": DATABASE_UNAVAILABLE_MESSAGE, "extensions": extensions}
+
+
+class MaskErrors(StrawberryMaskErrors):
+    """With `GRAPHQL_MASK_ERRORS`, replaces an unexpected error's message by a generic one with
+    `extensions.code` INTERNAL_SERVER_ERROR and `extensions.requestId`; expected errors (with a
+    code) keep theirs. A database that cannot be reached becomes SERVICE_UNAVAILABLE."""
+
+    def __init__(self) -> None:
+        # Every error goes through `anonymise_error`, which decides what to do with it.
+        super().__init__(should_mask_error=self._should_process, error_message=INTERNAL_MESSAGE)
+
+    @staticmethod
+    def _should_process(error: GraphQLError) -> bool:
+        return not is_expected(error) or _uncoded_field_error(error)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if is_expected(error):
+            # A library's own GraphQLError about an argument of this field (e.g. "Value cannot
+            # represent a GlobalID"): the client's input, said as it is, with a code.
+            return self._replace(error, error.message, ErrorCode.INVALID.value)
+        original = error.original_error
+        if isinstance(original, ObjectDoesNotExist):
+            # `node(id:)` of a row that is gone (or hidden): the client's id, not a bug.
+            return self._replace(error, error.message, ErrorCode.NOT_FOUND.value)
+        if is_client_input_error(original):
+            message = error.message
+            if any(isinstance(c, binascii.Error) for c in _causes(original)):  # "Incorrect padding"
+                message = f"Invalid cursor or id (not valid base64): {message}"
+            return self._replace(error, message, ErrorCode.INVALID.value)
+        request_id = request_id_of(self.execution_context)
+        where = ".".join(str(key) for key in error.path) if error.path else "operation"
+        if database_unavailable(original):
+            logger.warning(
+                "database unavailable at %s (request %s): %s: %s",
+                where,
+                request_id,
+                type(original).__name__,
+                str(original).strip()[:300],
+                extra={"request_id": request_id},
+            )
+            return self._replace(error, DATABASE_UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+        logger.error(
+            "unexpected error at %s (request %s)",
+            where,
+            request_id,
+            exc_info=original,
+            extra={"request_id": request_id},
+        )
+        if settings.GRAPHQL_MASK_ERRORS:
+            message = INTERNAL_MESSAGE
+            if request_id:
+                message = f"{INTERNAL_MESSAGE} Request id: {request_id}."
+        else:
+            message = error.message
+        return self._replace(error, message, INTERNAL_SERVER_ERROR)
+
+    def _replace(self, error: GraphQLError, message: str, code: str) -> GraphQLError:
+        extensions: dict[str, Any] = {"code": code}
+        request_id = request_id_of(self.execution_context)
+        if request_id and code in (INTERNAL_SERVER_ERROR, SERVICE_UNAVAILABLE):
+            extensions["requestId"] = request_id
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions=extensions,
+        )
+
+
+class _DropStrawberryErrorLog(logging.Filter):
+    """Drops `strawberry.execution` records: MaskErrors logs the errors that matter, once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+_STRAWBERRY_LOGGER = logging.getLogger("strawberry.execution")
+if not any(isinstance(f, _DropStrawberryErrorLog) for f in _STRAWBERRY_LOGGER.filters):
+    _STRAWBERRY_LOGGER.addFilter(_DropStrawberryErrorLog())

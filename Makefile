@@ -58,12 +58,22 @@ format: $(VENV)/.installed-dev
 schema: $(VENV)/.installed
 	DJANGO_DEBUG=true $(BIN)/python manage.py export_schema schema --path schema.graphql
 
-bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bench
+# The bench-only extras (Django REST framework for the comparison, locust for load) go into the
+# same virtualenv but never into the app's own lock files.
+$(VENV)/.installed-bench: requirements-bench.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bench.lock
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
+# The six benchmarks of issue 10, then a summary table; `make bench BENCH="import_catalog"` runs
+# named ones (the older: import_catalog, make_test, recommendations, media). Needs PostgreSQL
+# (DATABASE_URL's server, default the local one) and Redis (REDIS_URL) for live and load.
+bench: $(VENV)/.installed-bench $(GRAPHIQL_ASSETS)
+	$(RUN_ENV) $(BIN)/python -m bench $(BENCH)
 
 # Maintainers: re-resolve the pinned, hashed lock files from pyproject.toml.
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet "uv==0.13.9"
+	$(BIN)/uv pip compile pyproject.toml --group bench --generate-hashes --python-version 3.11 --no-header -q -o requirements-bench.lock
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --no-header -q -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 --no-header -q -o requirements-dev.lock
 

@@ -48,6 +48,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booknest.settings")
     os.environ["IMPORT_RUNNER"] = "inline"
     os.environ["OPENLIBRARY_ENABLED"] = "false"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-imports-only-not-a-secret")
     import django
 
     django.setup()
@@ -96,13 +97,14 @@ def main() -> int:
     if fast != naive:
         problems.append(f"the two paths disagree: {fast} vs {naive}")
     problems += _check_malformed(bad_job, bad_rows)
-    print(figures)
+    from bench.results import record
+
+    # Recorded either way: a missed bar is a figure too (the summary table marks it).
+    figures["meets_goal"] = not problems
+    print(record("imports", figures))
     if problems:
         print("FAILED: " + "; ".join(problems), file=sys.stderr)
         return 1
-    from bench.results import record
-
-    print(record("imports", figures))
     return 0
 
 

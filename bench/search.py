@@ -80,6 +80,7 @@ def main() -> int:
 
     _create_database(database_url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booknest.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-search-only-not-a-secret")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -135,12 +136,14 @@ def main() -> int:
         for name, bar in BARS_MS.items()
         if figures[name] > bar
     ]
-    if problems:
-        print("FAILED: " + "; ".join(problems) + f" ({figures})", file=sys.stderr)
-        return 1
     from bench.results import record
 
+    # Recorded either way: a missed bar is a figure too (the summary table marks it).
+    figures["meets_goal"] = not problems
     print(record("search", figures))
+    if problems:
+        print("FAILED: " + "; ".join(problems), file=sys.stderr)
+        return 1
     return 0
 
 

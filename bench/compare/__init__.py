@@ -1,0 +1,1 @@
+"""Bench-only Django setup: BookNest plus the endpoints it is measured against (floor, DRF)."""

@@ -1,0 +1,207 @@
+"""Benchmark: the book page under 1, 10 and 50 concurrent clients, BookNest beside two others.
+
+One daphne process (production settings: DEBUG off, a real secret, LOG_LEVEL WARNING, rate
+limits off so the load is not throttled) serves, from one PostgreSQL database:
+- BookNest: `POST /graphql` with `BOOK_PAGE` (book, authors, genres, rating summary, 20 newest
+  reviews with their readers), anonymous;
+- the floor: `GET /bench/floor/<id>`, a hand-written Django JSON view with the best ORM queries;
+- DRF: `GET /bench/drf/<id>`, the same endpoint with Django REST Framework serializers;
+(bench/compare: bench-only settings and URLs). The three answers are checked equal first.
+
+Load: `wrk` (installed with apt-get when missing and allowed; else an asyncio client), the same
+for all three, ~10 s per level after a warm-up. On a 2-core machine the load generator competes
+with the server for the cores: absolute figures are low, the ratios are what to read.
+Goal: BookNest's requests/s ≥ DRF's and the floor's ≤ 1.5× BookNest's at every level.
+`python -m bench throughput` (BENCH_THROUGHPUT_SECONDS: seconds per level, default 10).
+"""
+
+import json
+import os
+import sys
+import time
+import urllib.request
+
+from bench.support import base_env, daphne, measure, run_python, scratch_database, server_url
+
+LEVELS = (1, 10, 50)
+SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "10"))
+WARMUP_SECONDS = 2.0
+REVIEWS = 30  # 20 shown; some of the rest are followers-only (hidden from an anonymous reader)
+MAX_FLOOR_RATIO = 1.5
+
+BOOK_PAGE = """query BookPage($id: ID!) {
+  book(id: $id) {
+    id title
+    authors { name }
+    genres { name }
+    ratingSummary { average count histogram { value count } }
+    reviews(first: 20) {
+      totalCount
+      edges { node { title body user { username displayName } } }
+    }
+  }
+}"""
+
+
+def seed() -> None:
+    """(In the server's environment) a catalogue of 200 books; the measured one has two
+    authors, three genres, 60 ratings and 30 reviews by readers with profiles. Prints its id."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.compare.settings")
+    import django
+
+    django.setup()
+    from decimal import Decimal
+
+    from apps.accounts.models import Profile, User
+    from apps.catalog.models import Author, Book, BookAuthor, Genre
+    from apps.core.models import Privacy
+    from apps.reading.models import Rating, Review
+
+    # save() fills derived keys (name keys, slugs): no bulk_create for the catalogue itself.
+    genres = [Genre.objects.create(name=f"Genre {n:02d}", slug=f"genre-{n:02d}") for n in range(10)]
+    authors = [Author.objects.create(name=f"Author {n:03d}") for n in range(100)]
+    books = [Book.objects.create(title=f"Book {n:03d}") for n in range(200)]
+    BookAuthor.objects.bulk_create(
+        [BookAuthor(book=b, author=authors[i % 100], position=0) for i, b in enumerate(books)]
+        + [BookAuthor(book=books[0], author=authors[1], position=1)]
+    )
+    Genre.books.through.objects.bulk_create(
+        [Genre.books.through(book=b, genre=genres[i % 10]) for i, b in enumerate(books)]
+        + [Genre.books.through(book=books[0], genre=genres[g]) for g in (3, 7)]
+    )
+    readers = User.objects.bulk_create(
+        [User(username=f"reader{n:03d}", email=f"reader{n}@example.com") for n in range(60)]
+    )
+    Profile.objects.bulk_create(
+        [
+            Profile(user=u, display_name=f"Reader {n}" if n % 4 else "", bio=f"Bio {n}")
+            for n, u in enumerate(readers)
+        ]
+    )
+    Rating.objects.bulk_create(
+        [
+            Rating(user=u, book=books[0], value=Decimal(n % 10 + 1) / 2)
+            for n, u in enumerate(readers)
+        ]
+    )
+    Review.objects.bulk_create(
+        [
+            Review(
+                user=readers[n],
+                book=books[0],
+                title=f"Review {n}",
+                body=f"What reader {n} thought of it. " * 8,
+                privacy=Privacy.FOLLOWERS if n % 6 == 5 else Privacy.PUBLIC,
+            )
+            for n in range(REVIEWS)
+        ]
+    )
+    json.dump({"book_id": books[0].pk}, sys.stdout)
+
+
+def fetch(url: str, body: bytes | None = None) -> dict:
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - local URL
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def endpoints(url: str, book_id: int) -> dict[str, dict]:
+    from strawberry.relay import to_base64
+
+    body = json.dumps({"query": BOOK_PAGE, "variables": {"id": to_base64("Book", book_id)}})
+    return {
+        "booknest": {
+            "url": f"{url}/graphql",
+            "body": body.encode(),
+            "headers": {"Content-Type": "application/json"},
+        },
+        "floor": {"url": f"{url}/bench/floor/{book_id}", "body": None, "headers": {}},
+        "drf": {"url": f"{url}/bench/drf/{book_id}", "body": None, "headers": {}},
+    }
+
+
+def check_same_payload(targets: dict[str, dict]) -> dict:
+    """The three answers, checked equal; the BookNest one."""
+    answers = {name: fetch(t["url"], t["body"]) for name, t in targets.items()}
+    book = answers["booknest"].get("data", {}).get("book")
+    if answers["booknest"].get("errors") or not book:
+        raise AssertionError(f"BookNest answered {answers['booknest']}")
+    if len(book["reviews"]["edges"]) != 20:
+        raise AssertionError("the book page should show 20 reviews")
+    for name in ("floor", "drf"):
+        # Only `data`: BookNest may add `extensions` (cost, rate limit …) beside it.
+        if answers[name] != {"data": answers["booknest"]["data"]}:
+            raise AssertionError(f"{name} differs from BookNest:\n{answers[name]}\n{book}")
+    return answers["booknest"]
+
+
+def run_levels(targets: dict[str, dict], pid: int, names=("booknest", "floor", "drf")) -> dict:
+    """requests/s, p50/p99 and the server's CPU time per request, per endpoint and level."""
+    figures: dict[str, dict] = {name: {} for name in names}
+    for clients in LEVELS:
+        for name in names:
+            target = targets[name]
+            options = {"body": target["body"], "headers": target["headers"]}
+            measure(target["url"], clients=clients, seconds=WARMUP_SECONDS, **options)
+            result = measure(
+                target["url"], clients=clients, seconds=SECONDS, server_pid=pid, **options
+            )
+            figures[name][str(clients)] = result
+            print(f"{name:9} {clients:3} clients: {result}", file=sys.stderr, flush=True)
+    return figures
+
+
+def ratios(figures: dict) -> dict:
+    out = {}
+    for clients in map(str, LEVELS):
+        booknest = figures["booknest"][clients]["rps"]
+        drf, floor = figures["drf"][clients]["rps"], figures["floor"][clients]["rps"]
+        out[clients] = {
+            "booknest_over_drf": round(booknest / drf, 2) if drf else float("inf"),
+            "floor_over_booknest": round(floor / booknest, 2) if booknest else float("inf"),
+        }
+    return out
+
+
+def main() -> int:
+    """Seeds, serves, checks the three payloads equal, measures; non-zero when a goal is missed."""
+    from bench.results import machine, record
+
+    if server_url() is None:
+        print("this benchmark needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
+        return 1
+    with scratch_database("booknest_bench_h7_throughput") as database_url:
+        env = base_env(database_url, DJANGO_SETTINGS_MODULE="bench.compare.settings")
+        run_python(["manage.py", "migrate", "-v0"], env)
+        book_id = json.loads(run_python(["-m", "bench.throughput", "--seed"], env))["book_id"]
+        with daphne(env, "throughput-daphne") as (url, pid):
+            targets = endpoints(url, book_id)
+            check_same_payload(targets)
+            started = time.monotonic()
+            figures = run_levels(targets, pid)
+            errors = sum(r["errors"] for per in figures.values() for r in per.values())
+    by_level = ratios(figures)
+    worst_drf = min(r["booknest_over_drf"] for r in by_level.values())
+    worst_floor = max(r["floor_over_booknest"] for r in by_level.values())
+    result = {
+        "endpoints": figures,
+        "ratios": by_level,
+        "worst_booknest_over_drf": worst_drf,
+        "worst_floor_over_booknest": worst_floor,
+        "errors": errors,
+        "seconds_per_level": SECONDS,
+        "load_tool": figures["booknest"]["1"]["tool"],
+        "note": f"client and server share the machine ({machine()['cores']} cores)",
+        "meets_goal": worst_drf >= 1.0 and worst_floor <= MAX_FLOOR_RATIO and errors == 0,
+        "took_s": round(time.monotonic() - started, 1),
+    }
+    print(json.dumps(record("throughput", result), indent=2))
+    return 0 if result["meets_goal"] else 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--seed"]:
+        seed()
+    else:
+        sys.exit(main())

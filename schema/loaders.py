@@ -11,7 +11,7 @@ server those switches, not the queries, were the largest part of a resolver's ti
 """
 
 import asyncio
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -37,6 +37,19 @@ class Loader(DataLoader[K, V], Generic[K, V]):
 
     def batch_load(self, keys: list[K]) -> Sequence[V]:
         raise NotImplementedError
+
+    def load_then(self, key: K, then: Callable[[V], Any]) -> Any:
+        """`then(value)` right away when `key` is already loaded (primed, or loaded earlier in
+        the operation), else an awaitable of it.
+
+        A resolver returning this is a plain function: graphql-core awaits what is awaitable
+        and takes the rest as it is, so a value at hand costs no coroutine, no task and no
+        trip through the event loop (a list of 20 reviews' readers was 20 of each).
+        """
+        future = self.load(key)
+        if future.done():  # type: ignore[attr-defined]
+            return then(future.result())  # type: ignore[attr-defined]
+        return _then(future, then)
 
 
 class Loaders:
@@ -72,6 +85,10 @@ class Loaders:
         task = asyncio.ensure_future(_run_due(due))
         self._running.add(task)  # a reference, until it is done
         task.add_done_callback(self._running.discard)
+
+
+async def _then(awaitable: Awaitable[V], then: Callable[[V], Any]) -> Any:
+    return then(await awaitable)
 
 
 async def _run_due(due: list[tuple[Callable, list, asyncio.Future]]) -> None:

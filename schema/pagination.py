@@ -1,21 +1,54 @@
-"""Cursor connections with a default page: a connection asked for without `first` or `last`
-gives its first `GRAPHQL_MAX_PAGE_SIZE` items (100), never the whole table.
+"""Cursor connections: a default page, and one trip to the database thread per connection.
 
-strawberry-django's `DjangoCursorConnection` slices only when `first` or `last` is given; a
-client that leaves both out would read every row of `books`. Its type keeps the GraphQL name
-`<Node>CursorConnection`.
+- A connection asked for without `first` or `last` gives its first `GRAPHQL_MAX_PAGE_SIZE` items
+  (100), never the whole table: strawberry-django's `DjangoCursorConnection` slices only when
+  `first` or `last` is given, so a client that leaves both out would read every row of `books`.
+- Under ASGI, strawberry-django reads the page in one `sync_to_async` hop and `totalCount` in
+  another. Here the page, and the count when the operation selects `totalCount`, are read in
+  the same hop: each hop is a thread switch (about a quarter of a millisecond of CPU here),
+  paid once per connection instead of twice.
+Its type keeps the GraphQL name `<Node>CursorConnection`.
 """
 
 from typing import Any
 
 import strawberry
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from strawberry import relay
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+from strawberry.utils.inspect import in_async_context
+from strawberry_django.pagination import get_cached_total_count, get_total_count
 from strawberry_django.relay import DjangoCursorConnection
+from strawberry_django.resolvers import django_resolver
+
+
+def selects(selections: list, name: str) -> bool:
+    """Whether `name` is among these selections (through fragments), at their first level."""
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name == name:
+            return True
+        if isinstance(selection, FragmentSpread | InlineFragment) and selects(
+            selection.selections, name
+        ):
+            return True
+    return False
 
 
 @strawberry.type(name="CursorConnection", description="A connection to a list of items.")
 class CursorConnection(DjangoCursorConnection[relay.NodeType]):
+    counted: strawberry.Private[int | None] = None  # totalCount, read with the page
+
+    @strawberry.field(description="Total quantity of existing nodes.")
+    def total_count(self) -> int:
+        if self.counted is not None:
+            return self.counted
+        assert self.total_count_qs is not None
+        counted = get_cached_total_count(self.total_count_qs)
+        if counted is None:  # a query: in a thread under ASGI
+            counted = django_resolver(get_total_count)(self.total_count_qs)
+        return counted
+
     @classmethod
     def resolve_connection(
         cls,
@@ -35,13 +68,24 @@ class CursorConnection(DjangoCursorConnection[relay.NodeType]):
                 last = settings.GRAPHQL_MAX_PAGE_SIZE
             else:
                 first = settings.GRAPHQL_MAX_PAGE_SIZE
-        return super().resolve_connection(
-            nodes,
-            info=info,
-            before=before,
-            after=after,
-            first=first,
-            last=last,
-            max_results=max_results,
+        arguments = {
+            "info": info,
+            "before": before,
+            "after": after,
+            "first": first,
+            "last": last,
+            "max_results": max_results,
             **kwargs,
-        )
+        }
+        if not in_async_context():
+            return super().resolve_connection(nodes, **arguments)
+        count = any(selects(field.selections, "totalCount") for field in info.selected_fields)
+
+        def page_and_count():
+            # No event loop in this thread: strawberry-django reads the page right here.
+            connection = super(CursorConnection, cls).resolve_connection(nodes, **arguments)
+            if count and connection.total_count_qs is not None:
+                connection.counted = get_total_count(connection.total_count_qs)
+            return connection
+
+        return sync_to_async(page_and_count)()

@@ -23,6 +23,7 @@ from schema.accounts.loaders import (
 )
 from schema.context import Info
 from schema.enums import PrivacyEnum
+from schema.fields import PkId, model_field
 from schema.media.fields import avatar_url
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
@@ -55,7 +56,7 @@ async def profile_visible(info: Info, profile: models.Profile | None) -> bool:
 class ProfileInterestType:
     """Something a reader likes: a catalogue genre, or free text."""
 
-    text: str = strawberry_django.field(description="Free-text interest; empty for a genre.")
+    text: str = model_field(description="Free-text interest; empty for a genre.")
     genre: Annotated["GenreType", strawberry.lazy("schema.catalog.types")] | None = (
         strawberry_django.field(description="The genre, when the interest is one.")
     )
@@ -67,8 +68,8 @@ class ProfileInterestType:
 class SocialLinkType:
     """A link to the reader elsewhere."""
 
-    platform: SocialPlatformEnum = strawberry_django.field(description="Which site.")
-    url: str = strawberry_django.field(description="Full URL of the reader's page.")
+    platform: SocialPlatformEnum = model_field(description="Which site.")
+    url: str = model_field(description="Full URL of the reader's page.")
 
 
 @strawberry_django.type(
@@ -80,11 +81,11 @@ class SocialLinkType:
 class ProfileType:
     """What a reader tells about themselves. Null on `User.profile` when hidden from the viewer."""
 
-    display_name: str = strawberry_django.field(description="Name shown instead of the username.")
-    bio: str = strawberry_django.field(description="A few words about the reader.")
-    location: str = strawberry_django.field(description="Where the reader is, as they put it.")
-    website: str = strawberry_django.field(description="The reader's website, or empty.")
-    privacy: PrivacyEnum = strawberry_django.field(
+    display_name: str = model_field(description="Name shown instead of the username.")
+    bio: str = model_field(description="A few words about the reader.")
+    location: str = model_field(description="Where the reader is, as they put it.")
+    website: str = model_field(description="The reader's website, or empty.")
+    privacy: PrivacyEnum = model_field(
         description="Who may see this profile, the reader's shelves and activity."
     )
 
@@ -103,26 +104,27 @@ class ProfileType:
     description="A reader. Identity (username, display name) is public; "
     "the rest follows profile privacy.",
 )
-class UserType(relay.Node):
+class UserType(PkId, relay.Node):
     """A reader. Identity (username, display name) is public; the rest follows profile privacy."""
 
-    username: str = strawberry_django.field(description="Unique handle, e.g. `ada`.")
-    date_joined: datetime = strawberry_django.field(description="When the reader signed up.")
+    username: str = model_field(description="Unique handle, e.g. `ada`.")
+    date_joined: datetime = model_field(description="When the reader signed up.")
     avatar_url: str | None = avatar_url()
 
-    @strawberry_django.field(description="The reader's email address. Only the reader may read it.")
+    @strawberry.field(description="The reader's email address. Only the reader may read it.")
     def email(self, info: Info) -> str:
         require_owner(info, self.pk, "an email address")
         return self.email
 
-    @strawberry_django.field(description="True when this user is the viewer.")
+    @strawberry.field(description="True when this user is the viewer.")
     def is_viewer(self, info: Info) -> bool:
         return info.context.viewer_id == self.pk
 
-    @strawberry_django.field(description="Display name, or the username when none is set.")
-    async def display_name(self, info: Info) -> str:
-        profile = await info.context.loaders.get(ProfileByUserIdLoader).load(self.pk)
-        return (profile.display_name if profile else "") or self.username
+    @strawberry.field(description="Display name, or the username when none is set.")
+    def display_name(self, info: Info) -> str:
+        return info.context.loaders.get(ProfileByUserIdLoader).load_then(
+            self.pk, lambda profile: (profile.display_name if profile else "") or self.username
+        )
 
     @strawberry_django.field(
         description="The reader's profile; null when its privacy hides it from the viewer."

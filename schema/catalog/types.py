@@ -33,6 +33,7 @@ from schema.catalog.loaders import (
 from schema.context import Info
 from schema.discovery.loaders import SimilarBookIdsByBookIdLoader
 from schema.enums import AuthorRoleEnum, BookFormatEnum, ReadingStatusEnum
+from schema.fields import PkId, model_field
 from schema.media.fields import cover_url, photo_url
 from schema.pagination import CursorConnection
 
@@ -64,12 +65,12 @@ async def _first(nodes):
 
 
 @strawberry_django.type(models.Genre, name="Genre")
-class GenreType(relay.Node):
+class GenreType(PkId, relay.Node):
     """A genre or subject of books; genres form a tree (“Fiction” › “Fantasy”)."""
 
-    name: str = strawberry_django.field(description="Display name, e.g. “Science fiction”.")
-    slug: str = strawberry_django.field(description="URL-safe unique key, e.g. `science-fiction`.")
-    description: str = strawberry_django.field(description="What the genre covers.")
+    name: str = model_field(description="Display name, e.g. “Science fiction”.")
+    slug: str = model_field(description="URL-safe unique key, e.g. `science-fiction`.")
+    description: str = model_field(description="What the genre covers.")
 
     @strawberry_django.field(description="The broader genre, if any.")
     async def parent(
@@ -96,17 +97,17 @@ class GenreType(relay.Node):
 
 
 @strawberry_django.type(models.Author, name="Author")
-class AuthorType(relay.Node):
+class AuthorType(PkId, relay.Node):
     """A person credited on books (author, translator, illustrator, editor or narrator)."""
 
-    name: str = strawberry_django.field(description="Name as credited.")
-    sort_name: str = strawberry_django.field(description="Name for sorting, “Last, First”.")
-    bio: str = strawberry_django.field(description="Short biography.")
-    birth_year: int | None = strawberry_django.field(description="Year of birth (negative: BCE).")
-    death_year: int | None = strawberry_django.field(description="Year of death (negative: BCE).")
-    openlibrary_id: str = strawberry_django.field(description="Open Library author key, or empty.")
-    goodreads_id: str = strawberry_django.field(description="Goodreads author id, or empty.")
-    wikidata_id: str = strawberry_django.field(description="Wikidata item id, or empty.")
+    name: str = model_field(description="Name as credited.")
+    sort_name: str = model_field(description="Name for sorting, “Last, First”.")
+    bio: str = model_field(description="Short biography.")
+    birth_year: int | None = model_field(description="Year of birth (negative: BCE).")
+    death_year: int | None = model_field(description="Year of death (negative: BCE).")
+    openlibrary_id: str = model_field(description="Open Library author key, or empty.")
+    goodreads_id: str = model_field(description="Goodreads author id, or empty.")
+    wikidata_id: str = model_field(description="Wikidata item id, or empty.")
     photo_url: str | None = photo_url()
 
     @strawberry_django.field(
@@ -138,11 +139,11 @@ class AuthorType(relay.Node):
 
 
 @strawberry_django.type(models.Series, name="Series")
-class SeriesType(relay.Node):
+class SeriesType(PkId, relay.Node):
     """A series of books, e.g. “The Hunger Games”."""
 
-    name: str = strawberry_django.field(description="Name of the series.")
-    description: str = strawberry_django.field(description="About the series.")
+    name: str = model_field(description="Name of the series.")
+    description: str = model_field(description="About the series.")
 
     @strawberry_django.field(
         description="Books of the series in reading order (books without a place last)."
@@ -157,10 +158,10 @@ class SeriesType(relay.Node):
 class ContributionType:
     """One person's credit on a book, with their role."""
 
-    role: AuthorRoleEnum = strawberry_django.field(description="What they did for the book.")
-    position: int = strawberry_django.field(description="Place in the byline, from 0.")
+    role: AuthorRoleEnum = model_field(description="What they did for the book.")
+    position: int = model_field(description="Place in the byline, from 0.")
 
-    @strawberry_django.field(description="Who.")
+    @strawberry.field(description="Who.")
     def author(self) -> AuthorType:
         return self.author  # selected with the contribution by its loader
 
@@ -181,32 +182,32 @@ class RatingSummary:
 
 
 @strawberry_django.type(models.Book, name="Book")
-class BookType(relay.Node):
+class BookType(PkId, relay.Node):
     """A book in the shared catalogue."""
 
-    title: str = strawberry_django.field(description="Title, without the series.")
-    subtitle: str = strawberry_django.field(description="Subtitle, or empty.")
-    description: str = strawberry_django.field(description="Publisher's or librarian's summary.")
-    language: str = strawberry_django.field(description="BCP 47 language tag, e.g. `en`.")
-    pages: int | None = strawberry_django.field(description="Number of pages, when known.")
-    publisher: str = strawberry_django.field(description="Publisher, or empty.")
-    format: BookFormatEnum = strawberry_django.field(description="Hardcover, e-book …")
-    publication_year: int | None = strawberry_django.field(description="Year of this edition.")
-    original_publication_year: int | None = strawberry_django.field(
+    title: str = model_field(description="Title, without the series.")
+    subtitle: str = model_field(description="Subtitle, or empty.")
+    description: str = model_field(description="Publisher's or librarian's summary.")
+    language: str = model_field(description="BCP 47 language tag, e.g. `en`.")
+    pages: int | None = model_field(description="Number of pages, when known.")
+    publisher: str = model_field(description="Publisher, or empty.")
+    format: BookFormatEnum = model_field(description="Hardcover, e-book …")
+    publication_year: int | None = model_field(description="Year of this edition.")
+    original_publication_year: int | None = model_field(
         description="Year of first publication (negative: BCE)."
     )
-    isbn10: str = strawberry_django.field(description="ISBN-10, or empty.")
-    isbn13: str = strawberry_django.field(description="ISBN-13, or empty.")
-    openlibrary_id: str = strawberry_django.field(description="Open Library edition key, or empty.")
-    goodreads_id: str = strawberry_django.field(description="Goodreads book id, or empty.")
-    series_position: Decimal | None = strawberry_django.field(
+    isbn10: str = model_field(description="ISBN-10, or empty.")
+    isbn13: str = model_field(description="ISBN-13, or empty.")
+    openlibrary_id: str = model_field(description="Open Library edition key, or empty.")
+    goodreads_id: str = model_field(description="Goodreads book id, or empty.")
+    series_position: Decimal | None = model_field(
         description="Place in its series (1, 2, 2.5 …), when in one."
     )
-    average_rating: float = strawberry_django.field(
+    average_rating: float = model_field(
         description="Mean of BookNest readers' ratings, 0 when unrated."
     )
-    ratings_count: int = strawberry_django.field(description="Number of BookNest ratings.")
-    created_at: datetime = strawberry_django.field(description="When the book was added.")
+    ratings_count: int = model_field(description="Number of BookNest ratings.")
+    created_at: datetime = model_field(description="When the book was added.")
     cover_url: str | None = cover_url()
 
     @strawberry_django.field(
@@ -288,7 +289,9 @@ class BookType(relay.Node):
         CursorConnection[ReviewTypeRef],
         description="Reviews of this book the viewer may see, newest first.",
     )
-    def reviews(self, info: Info) -> QuerySet[Review]:
+    async def reviews(self, info: Info) -> QuerySet[Review]:
+        # `async` although it reads nothing: a sync resolver would cost a thread hop just to
+        # build the queryset (strawberry-django runs sync resolvers in a thread under ASGI).
         return (
             Review.objects.filter(book_id=self.pk)
             .filter(visible_q(info.context.user))

@@ -10,6 +10,7 @@ from strawberry import relay
 from apps.imports import models
 from apps.imports.export import ExportFormat
 from schema.context import Info
+from schema.fields import PkId, model_field
 from schema.pagination import CursorConnection
 from schema.subscriptions.types import ImportProgressStatusEnum
 
@@ -34,14 +35,14 @@ def _viewer_only(queryset: QuerySet, info: Info, field: str) -> QuerySet:
 
 
 @strawberry_django.type(models.ImportRowError, name="ImportRowError")
-class ImportRowErrorType(relay.Node):
+class ImportRowErrorType(PkId, relay.Node):
     """A row of an import file that could not be imported, and why."""
 
-    row_number: int = strawberry_django.field(
+    row_number: int = model_field(
         description="1-based number of the row among the file's rows after the header (row 1 "
         "is the first book)."
     )
-    reason: str = strawberry_django.field(description="Why the row was not imported.")
+    reason: str = model_field(description="Why the row was not imported.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
@@ -49,37 +50,35 @@ class ImportRowErrorType(relay.Node):
 
 
 @strawberry_django.type(models.ImportJob, name="ImportJob")
-class ImportJobType(relay.Node):
+class ImportJobType(PkId, relay.Node):
     """One import of a library file, with its progress and counters. Only its owner sees it."""
 
-    format: ImportFormatEnum = strawberry_django.field(
+    format: ImportFormatEnum = model_field(
         description="The file's format (as detected, when the import asked for AUTO)."
     )
-    status: ImportProgressStatusEnum = strawberry_django.field(
+    status: ImportProgressStatusEnum = model_field(
         description="PENDING until a runner picks it up, RUNNING, then SUCCEEDED or FAILED."
     )
-    total_rows: int | None = strawberry_django.field(description="Rows in the file.")
-    processed_rows: int = strawberry_django.field(
+    total_rows: int | None = model_field(description="Rows in the file.")
+    processed_rows: int = model_field(
         description="Rows handled so far (imported, skipped or failed); committed batch by batch."
     )
-    created_count: int = strawberry_django.field(
-        description="Rows that added a book to the viewer's library."
-    )
-    updated_count: int = strawberry_django.field(
+    created_count: int = model_field(description="Rows that added a book to the viewer's library.")
+    updated_count: int = model_field(
         description="Rows that changed a book already in the library (a newer status, rating, "
         "review, or a list membership)."
     )
-    skipped_count: int = strawberry_django.field(
+    skipped_count: int = model_field(
         description="Rows that changed nothing: already there, or the library's value was "
         "changed in BookNest after the row's date (an import never overwrites it)."
     )
-    failed_count: int = strawberry_django.field(
+    failed_count: int = model_field(
         description="Rows that could not be imported; see `failedRows`."
     )
-    error: str = strawberry_django.field(description="Why the whole job failed; empty otherwise.")
-    created_at: datetime = strawberry_django.field(description="When the file was uploaded.")
-    started_at: datetime | None = strawberry_django.field(description="When the work began.")
-    finished_at: datetime | None = strawberry_django.field(description="When the job ended.")
+    error: str = model_field(description="Why the whole job failed; empty otherwise.")
+    created_at: datetime = model_field(description="When the file was uploaded.")
+    started_at: datetime | None = model_field(description="When the work began.")
+    finished_at: datetime | None = model_field(description="When the job ended.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):

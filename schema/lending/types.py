@@ -13,6 +13,7 @@ from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.enums import CopyConditionEnum, ReservationStatusEnum
+from schema.fields import PkId, model_field
 from schema.lending.loaders import (
     BookCopyByIdLoader,
     HoldingReservationByCopyIdLoader,
@@ -29,14 +30,14 @@ BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
 
 
 @strawberry_django.type(models.BookCopy, name="BookCopy")
-class BookCopyType(relay.Node):
+class BookCopyType(PkId, relay.Node):
     """A physical copy of a book that its owner lends."""
 
-    condition: CopyConditionEnum = strawberry_django.field(description="State of the copy.")
-    location: str = strawberry_django.field(description="Where to pick it up, as the owner says.")
-    notes: str = strawberry_django.field(description="The owner's notes.")
-    is_active: bool = strawberry_django.field(description="False once withdrawn by the owner.")
-    created_at: datetime = strawberry_django.field(description="When it was added.")
+    condition: CopyConditionEnum = model_field(description="State of the copy.")
+    location: str = model_field(description="Where to pick it up, as the owner says.")
+    notes: str = model_field(description="The owner's notes.")
+    is_active: bool = model_field(description="False once withdrawn by the owner.")
+    created_at: datetime = model_field(description="When it was added.")
 
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
@@ -67,21 +68,19 @@ class BookCopyType(relay.Node):
 
 
 @strawberry_django.type(models.Reservation, name="Reservation")
-class ReservationType(relay.Node):
+class ReservationType(PkId, relay.Node):
     """A reader's place in a book's queue, then their loan of a copy."""
 
-    status: ReservationStatusEnum = strawberry_django.field(description="Where it stands.")
-    reserved_at: datetime = strawberry_django.field(description="When the reader joined the queue.")
-    ready_at: datetime | None = strawberry_django.field(description="When a copy became ready.")
-    pickup_deadline: datetime | None = strawberry_django.field(
+    status: ReservationStatusEnum = model_field(description="Where it stands.")
+    reserved_at: datetime = model_field(description="When the reader joined the queue.")
+    ready_at: datetime | None = model_field(description="When a copy became ready.")
+    pickup_deadline: datetime | None = model_field(
         description="Pick up before this, or the copy passes to the next in line."
     )
-    loaned_at: datetime | None = strawberry_django.field(description="When the loan began.")
-    due_at: datetime | None = strawberry_django.field(description="When the copy is due back.")
-    returned_at: datetime | None = strawberry_django.field(description="When it came back.")
-    ended_at: datetime | None = strawberry_django.field(
-        description="When it was cancelled or expired."
-    )
+    loaned_at: datetime | None = model_field(description="When the loan began.")
+    due_at: datetime | None = model_field(description="When the copy is due back.")
+    returned_at: datetime | None = model_field(description="When it came back.")
+    ended_at: datetime | None = model_field(description="When it was cancelled or expired.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):

@@ -19,6 +19,7 @@ whose cost was computed carries `extensions.cost`: `{requested, maximum, remaini
 the viewer's rate-limit budget, `context.rate_limit.remaining`, or null).
 """
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -26,7 +27,7 @@ from collections.abc import Hashable, Iterator
 from typing import Any
 
 from django.conf import settings
-from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
+from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
@@ -94,6 +95,10 @@ class BoundedCache:
 # texts cannot grow memory.
 PARSED = BoundedCache(512)
 VALIDATED = BoundedCache(512)
+# A cost analysis depends on the text, the operation and the variables only: clients repeat
+# those too (a book page, with one book id after another). Large variables are not kept.
+ANALYSED = BoundedCache(1024)
+_MAX_ANALYSED_VARIABLES = 2048
 
 
 class OperationLimits(SchemaExtension):
@@ -181,14 +186,7 @@ class OperationLimits(SchemaExtension):
             if execution_context.query:
                 VALIDATED.put(validated_key, True)
         # 3. Page sizes and cost, with the variables as execution will coerce them.
-        variables = get_variable_values(
-            graphql_schema,
-            operation.variable_definitions or (),
-            execution_context.variables or {},
-        )
-        if isinstance(variables, list):
-            variables = None  # execution reports the bad variables; nothing runs
-        analysis = operation_cost(graphql_schema, fragments_of(document), operation, variables)
+        analysis = self._analysis(document, operation)
         self.requested = analysis.cost
         self.maximum = settings.GRAPHQL_MAX_COST
         max_page = settings.GRAPHQL_MAX_PAGE_SIZE
@@ -223,6 +221,35 @@ class OperationLimits(SchemaExtension):
         if context is not None and hasattr(context, "cost"):
             context.cost = self.requested
         return []
+
+    def _analysis(self, document: DocumentNode, operation: OperationDefinitionNode):
+        """The operation's cost analysis; the same text with the same variables (a client's
+        usual traffic) is analysed once (`ANALYSED`)."""
+        execution_context = self.execution_context
+        key = None
+        if execution_context.query:
+            try:
+                variables_text = json.dumps(execution_context.variables or {}, sort_keys=True)
+            except (TypeError, ValueError):  # uploads and other non-JSON values
+                variables_text = None
+            if variables_text is not None and len(variables_text) <= _MAX_ANALYSED_VARIABLES:
+                key = (execution_context.query, operation.name and operation.name.value)
+                key += (variables_text,)
+                cached = ANALYSED.get(key)
+                if cached is not None:
+                    return cached
+        graphql_schema = execution_context.schema._schema
+        variables = get_variable_values(
+            graphql_schema,
+            operation.variable_definitions or (),
+            execution_context.variables or {},
+        )
+        if isinstance(variables, list):
+            variables = None  # execution reports the bad variables; nothing runs
+        analysis = operation_cost(graphql_schema, fragments_of(document), operation, variables)
+        if key is not None:
+            ANALYSED.put(key, analysis)
+        return analysis
 
     def get_results(self) -> dict[str, Any]:
         if self.requested is None:

@@ -12,6 +12,7 @@ from strawberry import relay
 from apps.notifications import models
 from schema.accounts.loaders import UserByIdLoader
 from schema.context import Info
+from schema.fields import PkId, model_field
 from schema.notifications.loaders import NotificationKindByIdLoader
 
 if TYPE_CHECKING:
@@ -27,22 +28,22 @@ if TYPE_CHECKING:
 class NotificationKindType:
     """A kind of notification (new follower, reservation ready …) and its default channels."""
 
-    key: str = strawberry_django.field(description="Stable key, e.g. `new_follower`.")
-    name: str = strawberry_django.field(description="Human-readable name.")
-    description: str = strawberry_django.field(description="When it is sent.")
-    default_in_app: bool = strawberry_django.field(description="Shown in the app unless opted out.")
-    default_email: bool = strawberry_django.field(description="Emailed unless opted out.")
+    key: str = model_field(description="Stable key, e.g. `new_follower`.")
+    name: str = model_field(description="Human-readable name.")
+    description: str = model_field(description="When it is sent.")
+    default_in_app: bool = model_field(description="Shown in the app unless opted out.")
+    default_email: bool = model_field(description="Emailed unless opted out.")
 
 
 @strawberry_django.type(
     models.Notification, name="Notification", description="Something the viewer should know about."
 )
-class NotificationType(relay.Node):
+class NotificationType(PkId, relay.Node):
     """Something the viewer should know about."""
 
-    created_at: datetime = strawberry_django.field(description="When it was sent.")
-    read_at: datetime | None = strawberry_django.field(description="When it was read, or null.")
-    data: strawberry.scalars.JSON = strawberry_django.field(
+    created_at: datetime = model_field(description="When it was sent.")
+    read_at: datetime | None = model_field(description="When it was read, or null.")
+    data: strawberry.scalars.JSON = model_field(
         description="Details for rendering, e.g. the book title or pickup deadline."
     )
 
@@ -66,7 +67,7 @@ class NotificationType(relay.Node):
         model = ContentType.objects.get_for_id(self.target_type_id).model_class()
         return relay.GlobalID(model.__name__, str(self.target_id))
 
-    @strawberry_django.field(description="Whether the viewer has read it.")
+    @strawberry.field(description="Whether the viewer has read it.")
     def is_read(self) -> bool:
         return self.read_at is not None
 

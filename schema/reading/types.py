@@ -17,6 +17,7 @@ from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
+from schema.fields import PkId, model_field
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
 from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
@@ -33,8 +34,9 @@ BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
 class OwnedByUser:
     """`user` and `book` of rows that have both, through the loaders (a base, not in the schema)."""
 
-    @strawberry_django.field(description="The reader.")
-    async def user(self, info: Info) -> UserTypeRef:
+    @strawberry.field(description="The reader.")
+    def user(self, info: Info) -> UserTypeRef:
+        # Not `async`: a reader selected with the row costs no coroutine (see `load_then`).
         cached = self._state.fields_cache
         if "user" in cached:  # selected with the row (`select_related("user__profile")`)
             user = cached["user"]
@@ -42,7 +44,7 @@ class OwnedByUser:
                 profile = user._state.fields_cache["profile"]
                 info.context.loaders.get(ProfileByUserIdLoader).prime(user.pk, profile)
             return user
-        return await info.context.loaders.get(UserByIdLoader).load(self.user_id)
+        return info.context.loaders.get(UserByIdLoader).load(self.user_id)
 
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
@@ -50,41 +52,37 @@ class OwnedByUser:
 
 
 @strawberry_django.type(models.UserBook, name="UserBook")
-class UserBookType(OwnedByUser, relay.Node):
+class UserBookType(OwnedByUser, PkId, relay.Node):
     """A book on a reader's shelves: status, dates and progress."""
 
-    status: ReadingStatusEnum = strawberry_django.field(description="Which shelf.")
-    started_at: date | None = strawberry_django.field(description="When reading started.")
-    finished_at: date | None = strawberry_django.field(description="When reading finished.")
-    progress_pages: int | None = strawberry_django.field(description="Pages read, if tracked so.")
-    progress_percent: float | None = strawberry_django.field(
-        description="Percent read, if tracked so."
-    )
-    read_count: int = strawberry_django.field(description="Times the reader finished it.")
-    owned_copies: int = strawberry_django.field(description="Copies the reader owns.")
-    created_at: datetime = strawberry_django.field(description="When it was first shelved.")
-    updated_at: datetime = strawberry_django.field(description="Last change.")
+    status: ReadingStatusEnum = model_field(description="Which shelf.")
+    started_at: date | None = model_field(description="When reading started.")
+    finished_at: date | None = model_field(description="When reading finished.")
+    progress_pages: int | None = model_field(description="Pages read, if tracked so.")
+    progress_percent: float | None = model_field(description="Percent read, if tracked so.")
+    read_count: int = model_field(description="Times the reader finished it.")
+    owned_copies: int = model_field(description="Copies the reader owns.")
+    created_at: datetime = model_field(description="When it was first shelved.")
+    updated_at: datetime = model_field(description="Last change.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
         # Every way to reach shelf entries (node, connections) hides those of hidden profiles.
         return queryset.filter(profile_visible_q(info.context.user))
 
-    @strawberry_django.field(
-        description="The reader's private notes. Only the reader may read them."
-    )
+    @strawberry.field(description="The reader's private notes. Only the reader may read them.")
     def private_notes(self, info: Info) -> str:
         require_owner(info, self.user_id, "private notes")
         return self.private_notes
 
 
 @strawberry_django.type(models.Rating, name="Rating")
-class RatingType(OwnedByUser, relay.Node):
+class RatingType(OwnedByUser, PkId, relay.Node):
     """A reader's rating of a book."""
 
-    value: float = strawberry_django.field(description="Stars, 0.5 to 5 in half steps.")
-    created_at: datetime = strawberry_django.field(description="When first rated.")
-    updated_at: datetime = strawberry_django.field(description="Last change.")
+    value: float = model_field(description="Stars, 0.5 to 5 in half steps.")
+    created_at: datetime = model_field(description="When first rated.")
+    updated_at: datetime = model_field(description="Last change.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
@@ -93,33 +91,33 @@ class RatingType(OwnedByUser, relay.Node):
 
 
 @strawberry_django.type(models.Review, name="Review")
-class ReviewType(OwnedByUser, relay.Node):
+class ReviewType(OwnedByUser, PkId, relay.Node):
     """A reader's review of a book."""
 
-    title: str = strawberry_django.field(description="Headline, or empty.")
-    body: str = strawberry_django.field(description="The review text.")
-    spoiler: bool = strawberry_django.field(description="Whether the review reveals the plot.")
-    privacy: PrivacyEnum = strawberry_django.field(description="Who may see the review.")
-    created_at: datetime = strawberry_django.field(description="When written.")
-    updated_at: datetime = strawberry_django.field(description="Last edit.")
+    title: str = model_field(description="Headline, or empty.")
+    body: str = model_field(description="The review text.")
+    spoiler: bool = model_field(description="Whether the review reveals the plot.")
+    privacy: PrivacyEnum = model_field(description="Who may see the review.")
+    created_at: datetime = model_field(description="When written.")
+    updated_at: datetime = model_field(description="Last edit.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
         # Private reviews are absent for others wherever reviews are listed or fetched by id.
         return queryset.filter(visible_q(info.context.user))
 
-    @strawberry_django.field(description="Whether the viewer may edit or delete this review.")
+    @strawberry.field(description="Whether the viewer may edit or delete this review.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.user_id
 
 
 @strawberry_django.type(models.ReadingListItem, name="ReadingListItem")
-class ReadingListItemType(relay.Node):
+class ReadingListItemType(PkId, relay.Node):
     """A book in a reading list, with the owner's note."""
 
-    position: int = strawberry_django.field(description="Order in the list, ascending.")
-    note: str = strawberry_django.field(description="The owner's note on this book.")
-    added_at: datetime = strawberry_django.field(description="When it was added.")
+    position: int = model_field(description="Order in the list, ascending.")
+    note: str = model_field(description="The owner's note on this book.")
+    added_at: datetime = model_field(description="When it was added.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
@@ -135,14 +133,14 @@ class ReadingListItemType(relay.Node):
 
 
 @strawberry_django.type(models.ReadingList, name="ReadingList")
-class ReadingListType(relay.Node):
+class ReadingListType(PkId, relay.Node):
     """A reader's own ordered list of books."""
 
-    name: str = strawberry_django.field(description="Name of the list.")
-    description: str = strawberry_django.field(description="What the list is about.")
-    privacy: PrivacyEnum = strawberry_django.field(description="Who may see the list.")
-    created_at: datetime = strawberry_django.field(description="When created.")
-    updated_at: datetime = strawberry_django.field(description="Last change.")
+    name: str = model_field(description="Name of the list.")
+    description: str = model_field(description="What the list is about.")
+    privacy: PrivacyEnum = model_field(description="Who may see the list.")
+    created_at: datetime = model_field(description="When created.")
+    updated_at: datetime = model_field(description="Last change.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
@@ -156,7 +154,7 @@ class ReadingListType(relay.Node):
     async def items_count(self, info: Info) -> int:
         return await info.context.loaders.get(ItemCountByReadingListIdLoader).load(self.pk)
 
-    @strawberry_django.field(description="Whether the viewer may change this list.")
+    @strawberry.field(description="Whether the viewer may change this list.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.owner_id
 
@@ -175,16 +173,16 @@ async def _year_read(info: Info, goal: models.ReadingGoal):
 
 
 @strawberry_django.type(models.ReadingGoal, name="ReadingGoal")
-class ReadingGoalType(relay.Node):
+class ReadingGoalType(PkId, relay.Node):
     """A reader's target for a year, and how far along they are.
 
     A book counts when it is on the reader's `READ` shelf with a finish date in the year; its
     pages are the catalogue's page count. The schedule assumes an even pace over the year.
     """
 
-    year: int = strawberry_django.field(description="The calendar year.")
-    books_target: int | None = strawberry_django.field(description="Books to finish, if set.")
-    pages_target: int | None = strawberry_django.field(description="Pages to read, if set.")
+    year: int = model_field(description="The calendar year.")
+    books_target: int | None = model_field(description="Books to finish, if set.")
+    pages_target: int | None = model_field(description="Pages to read, if set.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
@@ -219,7 +217,7 @@ class ReadingGoalType(relay.Node):
     async def pages_percent(self, info: Info) -> float | None:
         return percent((await _year_read(info, self)).pages, self.pages_target)
 
-    @strawberry_django.field(
+    @strawberry.field(
         description="Books an even pace would have finished by today (rounded down): the whole "
         "target for a past year, 0 for a future one; null without a books target."
     )
@@ -234,7 +232,7 @@ class ReadingGoalType(relay.Node):
         expected = expected_by(self.books_target, self.year, today())
         return None if expected is None else (await _year_read(info, self)).books - expected
 
-    @strawberry_django.field(
+    @strawberry.field(
         description="Pages an even pace would have read by today (rounded down); null without "
         "a pages target."
     )

@@ -16,6 +16,7 @@ from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.discovery.targets import load_target
 from schema.enums import PrivacyEnum, VerbEnum
+from schema.fields import PkId, model_field
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
@@ -28,19 +29,19 @@ if TYPE_CHECKING:
     name="Activity",
     description="Something a reader did: “Ada finished Dune”, “Ada rated Dune 4.5”.",
 )
-class ActivityType(relay.Node):
+class ActivityType(PkId, relay.Node):
     """Something a reader did: “Ada finished Dune”, “Ada rated Dune 4.5”."""
 
-    verb: VerbEnum = strawberry_django.field(description="What happened.")
+    verb: VerbEnum = model_field(description="What happened.")
 
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         # `node(id:)` and connections show only activities the viewer may see (absent, else).
         return queryset.filter(visible_q(info.context.user, owner="actor"))
 
-    privacy: PrivacyEnum = strawberry_django.field(description="Who may see it.")
-    created_at: datetime = strawberry_django.field(description="When it happened.")
-    data: strawberry.scalars.JSON = strawberry_django.field(
+    privacy: PrivacyEnum = model_field(description="Who may see it.")
+    created_at: datetime = model_field(description="When it happened.")
+    data: strawberry.scalars.JSON = model_field(
         description='Details of the event, e.g. `{"rating": 4.5}` or `{"status": "read"}`.'
     )
 

@@ -23,7 +23,7 @@ from schema.accounts.loaders import (
 )
 from schema.context import Info
 from schema.enums import PrivacyEnum
-from schema.fields import PkId, model_field
+from schema.fields import PkId, connection, model_field
 from schema.media.fields import avatar_url
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
@@ -149,7 +149,7 @@ class UserType(PkId, relay.Node):
     async def following_count(self, info: Info) -> int:
         return await info.context.loaders.get(FollowingCountByUserIdLoader).load(self.pk)
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection["UserType"],
         description="Readers who follow this one, most recent first. Empty when this "
         "reader's profile is hidden from the viewer (the count stays public).",
@@ -157,7 +157,7 @@ class UserType(PkId, relay.Node):
     def followers(self, info: Info) -> QuerySet[models.User]:
         return followers_of(self.pk, info.context.user)
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection["UserType"],
         description="Readers this one follows, most recent first. Empty when this reader's "
         "profile is hidden from the viewer (the count stays public).",

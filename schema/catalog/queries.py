@@ -21,6 +21,7 @@ from apps.core.errors import ErrorCode, ServiceError
 from schema.catalog.inputs import BookFilter, BookOrder, OrderDirection
 from schema.catalog.types import AuthorType, BookType, GenreType, SeriesType
 from schema.context import Info
+from schema.fields import connection
 from schema.pagination import CursorConnection
 
 
@@ -97,7 +98,7 @@ class CatalogQuery:
             return await Book.objects.filter(isbn13=isbn13).afirst()
         return None
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[BookType],
         description="Books of the catalogue, filtered and ordered (by title unless told "
         "otherwise), paginated with stable keyset cursors. A year range that ends before it "
@@ -131,7 +132,7 @@ class CatalogQuery:
             return None
         return await sync_to_async(selectors.current_author)(int(id.node_id))
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[AuthorType],
         description="Authors by sort name (“Le Guin, Ursula K.”), paginated with cursors.",
     )

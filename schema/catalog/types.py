@@ -33,7 +33,7 @@ from schema.catalog.loaders import (
 from schema.context import Info
 from schema.discovery.loaders import SimilarBookIdsByBookIdLoader
 from schema.enums import AuthorRoleEnum, BookFormatEnum, ReadingStatusEnum
-from schema.fields import PkId, model_field
+from schema.fields import PkId, connection, model_field
 from schema.media.fields import cover_url, photo_url
 from schema.pagination import CursorConnection
 
@@ -86,7 +86,7 @@ class GenreType(PkId, relay.Node):
     ) -> list[Annotated["GenreType", strawberry.lazy("schema.catalog.types")]]:
         return await info.context.loaders.get(ChildGenresByGenreIdLoader).load(self.pk)
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
         description="Books in this genre or any genre below it, most rated first.",
     )
@@ -116,7 +116,7 @@ class AuthorType(PkId, relay.Node):
     async def can_edit(self, info: Info) -> bool:
         return await info.context.loaders.get(ViewerCanEditCatalogLoader).load("catalog")
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[Annotated["BookType", strawberry.lazy("schema.catalog.types")]],
         description="Books this person is credited on (any role), oldest first; books without "
         "a known year last.",
@@ -285,7 +285,7 @@ class BookType(PkId, relay.Node):
     def resolve_node(cls, node_id: str, *, info: Info, required: bool = False):
         return _first(cls.resolve_nodes(info=info, node_ids=[node_id], required=required))
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ReviewTypeRef],
         description="Reviews of this book the viewer may see, newest first.",
     )

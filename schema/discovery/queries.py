@@ -3,7 +3,6 @@
 from typing import Annotated
 
 import strawberry
-import strawberry_django
 from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 from graphql import GraphQLError
@@ -18,6 +17,7 @@ from apps.social.models import Activity
 from schema.auth import require_user
 from schema.context import Info
 from schema.discovery.types import RankedBooks, ReadingStats, Recommendation, TimeWindow
+from schema.fields import connection
 from schema.pagination import CursorConnection
 from schema.social.types import ActivityType
 
@@ -51,7 +51,7 @@ FirstArg = Annotated[int, _arg("How many books, 1 to 100.")]
 
 @strawberry.type
 class DiscoveryQuery:
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ActivityType],
         description="The viewer's home feed: what the readers they follow did (shelved, "
         "started, finished, rated, reviewed, listed, followed), newest first, as far as each "
@@ -60,7 +60,7 @@ class DiscoveryQuery:
     def feed(self, info: Info) -> QuerySet[Activity]:
         return feed.feed(require_user(info))
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ActivityType],
         description="What one reader did, newest first, for their profile page: empty when "
         "there is no such reader or their profile is hidden from the viewer.",

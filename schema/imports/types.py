@@ -10,7 +10,7 @@ from strawberry import relay
 from apps.imports import models
 from apps.imports.export import ExportFormat
 from schema.context import Info
-from schema.fields import PkId, model_field
+from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
 from schema.subscriptions.types import ImportProgressStatusEnum
 
@@ -84,7 +84,7 @@ class ImportJobType(PkId, relay.Node):
     def get_queryset(cls, queryset, info: Info, **kwargs):
         return _viewer_only(queryset, info, "user_id")
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ImportRowErrorType],
         description="Every row that could not be imported, by row number.",
     )

@@ -3,7 +3,6 @@
 from typing import Annotated
 
 import strawberry
-import strawberry_django
 from django.db.models import Q, QuerySet
 from strawberry import relay
 
@@ -12,6 +11,7 @@ from apps.lending.models import BookCopy, Reservation
 from schema.auth import require_user
 from schema.context import Info
 from schema.enums import ReservationStatusEnum
+from schema.fields import connection
 from schema.lending.types import BookCopyType, ReservationType
 from schema.pagination import CursorConnection
 
@@ -29,7 +29,7 @@ def _book_q(book_id: relay.GlobalID) -> Q | None:
 
 @strawberry.type
 class LendingQuery:
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[BookCopyType],
         description="The copies of a book that readers lend (withdrawn copies left out), "
         "oldest first, with their owners. Anyone may read it; empty for an unknown book.",
@@ -45,7 +45,7 @@ class LendingQuery:
             return BookCopy.objects.none()
         return BookCopy.objects.filter(book_q, is_active=True).order_by("created_at", "id")
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ReservationType],
         description="The viewer's reservations, most recent first, optionally only those in "
         "the given statuses. Requires login.",
@@ -64,7 +64,7 @@ class LendingQuery:
             reservations = reservations.filter(status__in=[s.value for s in status])
         return reservations.order_by("-reserved_at", "-id")
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[BookCopyType],
         description="The copies the viewer lends, withdrawn ones included, newest first; "
         "`currentReservation` tells who holds each. Requires login.",

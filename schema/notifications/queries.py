@@ -3,13 +3,13 @@
 from typing import Annotated
 
 import strawberry
-import strawberry_django
 from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 
 from apps.notifications import models, services
 from schema.auth import require_user
 from schema.context import Info
+from schema.fields import connection
 from schema.notifications.types import (
     NotificationKindType,
     NotificationPreferenceType,
@@ -26,7 +26,7 @@ def preference_types(preferences) -> list[NotificationPreferenceType]:
 
 @strawberry.type
 class NotificationsQuery:
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[NotificationType],
         description="The viewer's notifications, newest first. Requires login.",
     )

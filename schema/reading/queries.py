@@ -15,6 +15,7 @@ from apps.reading.models import ReadingList, Review, UserBook
 from schema.auth import require_user
 from schema.context import Info
 from schema.enums import ReadingStatusEnum
+from schema.fields import connection
 from schema.pagination import CursorConnection
 from schema.reading.types import ReadingGoalType, ReadingListType, ReviewType, UserBookType
 
@@ -32,7 +33,7 @@ def _database_id(global_id: relay.GlobalID, type_name: str) -> int | None:
 
 @strawberry.type
 class ReadingQuery:
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[UserBookType],
         description="A reader's shelves, most recently updated first, optionally one status. "
         "Empty when the reader's profile privacy hides their shelves from the viewer.",
@@ -47,7 +48,7 @@ class ReadingQuery:
     ) -> QuerySet[UserBook]:
         return selectors.user_books(info.context.user, username, status)
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ReviewType],
         description="Reviews of a book (`bookId`) or by a reader (`username`) — give exactly "
         "one — that the viewer may see, newest first.",
@@ -81,7 +82,7 @@ class ReadingQuery:
             return None
         return await sync_to_async(selectors.reading_list)(info.context.user, pk)
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ReadingListType],
         description="A reader's reading lists that the viewer may see, by name.",
     )

@@ -17,7 +17,7 @@ from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
-from schema.fields import PkId, model_field
+from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
 from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
@@ -158,7 +158,7 @@ class ReadingListType(PkId, relay.Node):
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.owner_id
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[ReadingListItemType],
         description="The books of the list, in the owner's order.",
     )

@@ -3,12 +3,12 @@
 from typing import Annotated
 
 import strawberry
-import strawberry_django
 from django.db.models import QuerySet, Subquery
 
 from apps.accounts.models import User
 from schema.accounts.types import UserType, followers_of, following_of
 from schema.context import Info
+from schema.fields import connection
 from schema.pagination import CursorConnection
 
 
@@ -22,7 +22,7 @@ def _user_id(username: str) -> Subquery:
 
 @strawberry.type
 class SocialQuery:
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[UserType],
         description="Readers who follow `username`, most recent first (as `User.followers`): "
         "empty when there is no such reader or their profile is hidden from the viewer.",
@@ -34,7 +34,7 @@ class SocialQuery:
     ) -> QuerySet[User]:
         return followers_of(_user_id(username), info.context.user)
 
-    @strawberry_django.connection(
+    @connection(
         CursorConnection[UserType],
         description="Readers `username` follows, most recent first (as `User.following`): "
         "empty when there is no such reader or their profile is hidden from the viewer.",

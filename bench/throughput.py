@@ -9,14 +9,18 @@ limits off so the load is not throttled) serves, from one PostgreSQL database:
 (bench/compare: bench-only settings and URLs). The three answers are checked equal first.
 
 Load: `wrk` (installed with apt-get when missing and allowed; else an asyncio client), the same
-for all three, ~10 s per level after a warm-up. On a 2-core machine the load generator competes
-with the server for the cores: absolute figures are low, the ratios are what to read.
+for all three: per level a warm-up, then `BENCH_THROUGHPUT_ROUNDS` (3) rounds of
+`BENCH_THROUGHPUT_SECONDS / rounds` per endpoint (15 s in all), the order rotating each round.
+On a 2-core machine the load generator competes with the server for the cores: absolute
+figures are low, the ratios are what to read.
 Goal: BookNest's requests/s ≥ DRF's and the floor's ≤ 1.5× BookNest's at every level.
-`python -m bench throughput` (BENCH_THROUGHPUT_SECONDS: seconds per level, default 10).
+`python -m bench throughput` (BENCH_THROUGHPUT_SECONDS: seconds per endpoint and level,
+default 15; BENCH_THROUGHPUT_ROUNDS, default 3).
 """
 
 import json
 import os
+import statistics
 import sys
 import time
 import urllib.request
@@ -24,7 +28,8 @@ import urllib.request
 from bench.support import base_env, daphne, measure, run_python, scratch_database, server_url
 
 LEVELS = (1, 10, 50)
-SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "10"))
+SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "15"))  # per endpoint and level
+ROUNDS = int(os.environ.get("BENCH_THROUGHPUT_ROUNDS", "3"))
 WARMUP_SECONDS = 2.0
 REVIEWS = 30  # 20 shown; some of the rest are followers-only (hidden from an anonymous reader)
 MAX_FLOOR_RATIO = 1.5
@@ -137,19 +142,61 @@ def check_same_payload(targets: dict[str, dict]) -> dict:
 
 
 def run_levels(targets: dict[str, dict], pid: int, names=("booknest", "floor", "drf")) -> dict:
-    """requests/s, p50/p99 and the server's CPU time per request, per endpoint and level."""
+    """requests/s, p50/p99 and the server's CPU time per request, per endpoint and level.
+
+    Each level is measured in `ROUNDS` rounds of `SECONDS / ROUNDS` per endpoint, the order
+    rotating from round to round, so that a slow spell of a shared machine falls on all three
+    alike rather than on whichever endpoint was being measured. Per endpoint and level: rps and
+    CPU per request over all its rounds together, p50/p99 the median of the rounds'.
+    """
     figures: dict[str, dict] = {name: {} for name in names}
     for clients in LEVELS:
+        rounds: dict[str, list[dict]] = {name: [] for name in names}
         for name in names:
             target = targets[name]
-            options = {"body": target["body"], "headers": target["headers"]}
-            measure(target["url"], clients=clients, seconds=WARMUP_SECONDS, **options)
-            result = measure(
-                target["url"], clients=clients, seconds=SECONDS, server_pid=pid, **options
+            measure(
+                target["url"],
+                clients=clients,
+                seconds=WARMUP_SECONDS,
+                body=target["body"],
+                headers=target["headers"],
             )
+        for round_number in range(ROUNDS):
+            order = names[round_number % len(names) :] + names[: round_number % len(names)]
+            for name in order:
+                target = targets[name]
+                rounds[name].append(
+                    measure(
+                        target["url"],
+                        clients=clients,
+                        seconds=SECONDS / ROUNDS,
+                        body=target["body"],
+                        headers=target["headers"],
+                        server_pid=pid,
+                    )
+                )
+        for name in names:
+            result = combine(rounds[name])
             figures[name][str(clients)] = result
             print(f"{name:9} {clients:3} clients: {result}", file=sys.stderr, flush=True)
     return figures
+
+
+def combine(rounds: list[dict]) -> dict:
+    """One figure from a level's rounds of one endpoint."""
+    requests = sum(r["requests"] for r in rounds)
+    seconds = sum(r["requests"] / r["rps"] for r in rounds if r["rps"])
+    cpu = [r["server_cpu_ms_per_request"] * r["requests"] for r in rounds if r.get("requests")]
+    return {
+        "rps": round(requests / seconds, 1) if seconds else 0.0,
+        "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+        "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
+        "requests": requests,
+        "errors": sum(r["errors"] for r in rounds),
+        "tool": rounds[0]["tool"],
+        "server_cpu_ms_per_request": round(sum(cpu) / requests, 2) if requests else None,
+        "rounds_rps": [r["rps"] for r in rounds],
+    }
 
 
 def ratios(figures: dict) -> dict:
@@ -191,6 +238,7 @@ def main() -> int:
         "worst_floor_over_booknest": worst_floor,
         "errors": errors,
         "seconds_per_level": SECONDS,
+        "rounds_per_level": ROUNDS,
         "load_tool": figures["booknest"]["1"]["tool"],
         "note": f"client and server share the machine ({machine()['cores']} cores)",
         "meets_goal": worst_drf >= 1.0 and worst_floor <= MAX_FLOOR_RATIO and errors == 0,

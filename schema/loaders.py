@@ -11,6 +11,7 @@ server those switches, not the queries, were the largest part of a resolver's ti
 """
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -85,6 +86,39 @@ class Loaders:
         task = asyncio.ensure_future(_run_due(due))
         self._running.add(task)  # a reference, until it is done
         task.add_done_callback(self._running.discard)
+
+
+class ThreadWork(Loader[int, tuple[bool, Any]]):
+    """Work for the worker thread that rides along with the loader batches due at the same time.
+
+    A book page asks for its authors, genres and rating summary (three loaders) and for its page
+    of reviews (a connection) in the same tick: with `run`, the page is read in the same trip to
+    the worker thread as the three batches, not in a hop of its own.
+    """
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self._work: dict[int, Callable[[], Any]] = {}
+        self._keys = itertools.count()
+
+    def batch_load(self, keys: list[int]) -> list[tuple[bool, Any]]:
+        return [_outcome(self._work.pop(key)) for key in keys]
+
+    async def run(self, work: Callable[[], V]) -> V:
+        """`work()`, run in the worker thread; what it raises is raised here."""
+        key = next(self._keys)
+        self._work[key] = work
+        ok, value = await self.load(key)
+        if not ok:
+            raise value
+        return value
+
+
+def _outcome(work: Callable[[], Any]) -> tuple[bool, Any]:
+    try:
+        return True, work()
+    except Exception as exc:  # handed back to `ThreadWork.run`'s caller alone
+        return False, exc
 
 
 async def _then(awaitable: Awaitable[V], then: Callable[[V], Any]) -> Any:

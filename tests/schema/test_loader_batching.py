@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from schema import loaders as loaders_module
-from schema.loaders import Loader, Loaders
+from schema.loaders import Loader, Loaders, ThreadWork
 
 
 class Context:
@@ -78,3 +78,31 @@ def test_loads_that_depend_on_each_other_take_one_trip_each(hops):
 
     assert asyncio.run(page()) == "n4"
     assert hops == [1, 1]
+
+
+def test_thread_work_rides_along_with_the_loaders_and_fails_alone(hops):
+    def page_of_reviews():
+        return ["review 1", "review 2"]
+
+    def bad_cursor():
+        raise ValueError("not a cursor")
+
+    async def page():
+        registry = Context().loaders
+        work = registry.get(ThreadWork)
+
+        async def square():  # as a resolver asks: in its own coroutine, like `work.run`
+            return await registry.get(Squares).load(3)
+
+        return await asyncio.gather(
+            square(),
+            work.run(page_of_reviews),
+            work.run(bad_cursor),
+            return_exceptions=True,
+        )
+
+    square, reviews, failed = asyncio.run(page())
+    assert square == 9
+    assert reviews == ["review 1", "review 2"]
+    assert isinstance(failed, ValueError) and str(failed) == "not a cursor"
+    assert hops == [2]  # Squares and both pieces of work: one trip

@@ -1,4 +1,6 @@
-"""`model_field`: a model attribute exposed as it is, resolved the cheap way.
+"""Field helpers for model types that resolve with less work under ASGI (issue 10's profiling).
+
+`model_field`: a model attribute exposed as it is, resolved the cheap way.
 
 strawberry-django marks every field of a model type "not basic" (`is_basic_field` is always
 False), so Strawberry resolves even a plain column such as `Review.title` through its full
@@ -10,6 +12,9 @@ A `ModelField` with no resolver, no extensions (filters, ordering, pagination, p
 and no relation is basic: Strawberry's fast path calls `get_result` straight away, with no
 `Info`. strawberry-django's `get_result` still does the reading, so a value not loaded with the
 row (a deferred column, a model property) is fetched the way it was before.
+
+`connection`: a connection whose queryset is narrowed on the event loop (`ConnectionField`).
+`PkId`: a mixin giving model `Node` types their id from the primary key without a search.
 """
 
 from typing import Any, ClassVar
@@ -41,7 +46,7 @@ class ConnectionField(StrawberryDjangoField):
     ordering) in a thread of its own under ASGI, unless the rows are already prefetched. Here
     that narrowing only builds querysets: every `get_queryset` of the schema's node types adds
     a filter (visibility rules written as subqueries) and never evaluates one. The page itself
-    is read afterwards, in the connection's own hop (`schema.pagination.CursorConnection`).
+    is read afterwards in a worker thread (`schema.pagination.CursorConnection`).
     A node type whose `get_queryset` must read the database would have to stop using this.
     """
 

@@ -18,6 +18,7 @@ from strawberry.relay import to_base64
 from strawberry_django.fields.base import StrawberryDjangoFieldBase
 
 from apps.core.models import Privacy
+from bench.throughput import BOOK_PAGE  # the page the throughput benchmark measures
 from schema import pagination, schema
 from schema.fields import PkId
 from schema.loaders import Loader, Loaders
@@ -30,19 +31,6 @@ from tests.factories import (
     make_review,
     make_user,
 )
-
-BOOK_PAGE = """query BookPage($id: ID!) {
-  book(id: $id) {
-    id title
-    authors { name }
-    genres { name }
-    ratingSummary { average count histogram { value count } }
-    reviews(first: 20) {
-      totalCount
-      edges { node { title body user { username displayName } } }
-    }
-  }
-}"""
 
 
 @pytest.fixture

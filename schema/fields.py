@@ -5,8 +5,8 @@
 strawberry-django marks every field of a model type "not basic" (`is_basic_field` is always
 False), so Strawberry resolves even a plain column such as `Review.title` through its full
 resolver chain: an `Info` object, argument conversion, the field-extension reducer, then
-strawberry-django's own `get_result`. A book page of 20 reviews has about a hundred such
-fields, and that chain was a fifth of its CPU time.
+strawberry-django's own `get_result`. On the benchmark's book page (20 reviews) 113 of the 157
+fields resolved went through that chain; with `model_field`, 47 do.
 
 A `ModelField` with no resolver, no extensions (filters, ordering, pagination, permissions)
 and no relation is basic: Strawberry's fast path calls `get_result` straight away, with no
@@ -64,7 +64,8 @@ class PkId:
 
     Without it, strawberry's `Node.resolve_id_attr` looks for a `NodeID` annotation through
     every class of the type's MRO, evaluating annotations, each time an `id` is resolved:
-    about a fifth of a millisecond per id, twenty times on a page of twenty books.
+    about 460 Python calls per id (measured on the book page), twenty times on a page of
+    twenty books.
     """
 
     _id_attr: ClassVar[str | None] = "pk"

@@ -12,6 +12,7 @@ from schema.auth import AuthenticationExtension
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
 from schema.discovery.queries import DiscoveryQuery
+from schema.fields import install_context_resolvers
 from schema.imports.mutations import ImportsMutation
 from schema.imports.queries import ImportsQuery
 from schema.imports.types import ImportJobType, ImportRowErrorType
@@ -128,3 +129,4 @@ def describe_types_from_docstrings(built: strawberry.Schema) -> None:
 
 
 describe_types_from_docstrings(schema)
+install_context_resolvers(schema._schema)

@@ -156,6 +156,11 @@ class MaskErrors(StrawberryMaskErrors):
         # Every error goes through `anonymise_error`, which decides what to do with it.
         super().__init__(should_mask_error=self._should_process, error_message=INTERNAL_MESSAGE)
 
+    def _process_result(self, result: object) -> None:
+        # Strawberry's asks `isinstance(result, <runtime Protocol>)` first: slow, on every result.
+        if getattr(result, "errors", None):
+            super()._process_result(result)
+
     @staticmethod
     def _should_process(error: GraphQLError) -> bool:
         return not is_expected(error) or _uncoded_field_error(error)

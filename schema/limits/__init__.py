@@ -98,6 +98,8 @@ VALIDATED = BoundedCache(512)
 # A cost analysis depends on the text, the operation and the variables only: clients repeat
 # those too (a book page, with one book id after another). Large variables are not kept.
 ANALYSED = BoundedCache(1024)
+# Shapes of the parsed documents above, by identity (the document is kept to check it).
+SHAPES = BoundedCache(512)
 _MAX_ANALYSED_VARIABLES = 2048
 
 
@@ -145,7 +147,12 @@ class OperationLimits(SchemaExtension):
         execution_context = self.execution_context
         document = execution_context.graphql_document
         # 1. The shape, before validation: validating a huge document is work in itself.
-        shape = measure(document, operation)
+        # Parsed documents are shared (`PARSED`): measured once per document and operation.
+        shape = SHAPES.get((id(document), id(operation)))
+        if shape is None or shape[0] is not document:
+            shape = (document, measure(document, operation))
+            SHAPES.put((id(document), id(operation)), shape)
+        shape = shape[1]
         errors = []
         max_depth = settings.GRAPHQL_MAX_DEPTH
         if shape.depth > max_depth:

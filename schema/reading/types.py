@@ -17,9 +17,10 @@ from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
-from schema.fields import PkId, connection, model_field
+from schema.fields import PkId, connection, context_field, model_field
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
+from schema.pruning import reads
 from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
 
 if TYPE_CHECKING:
@@ -34,14 +35,16 @@ BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
 class OwnedByUser:
     """`user` and `book` of rows that have both, through the loaders (a base, not in the schema)."""
 
-    @strawberry.field(description="The reader.")
+    @reads(follows="user")
+    @context_field(description="The reader.")
     def user(self, info: Info) -> UserTypeRef:
         # Not `async`: a reader selected with the row costs no coroutine (see `load_then`).
         cached = self._state.fields_cache
         if "user" in cached:  # selected with the row (`select_related("user__profile")`)
             user = cached["user"]
-            if "profile" in user._state.fields_cache:  # None when the reader has none
-                profile = user._state.fields_cache["profile"]
+            profile = user._state.fields_cache.get("profile", False)  # None: the reader has none
+            # A profile read in part (`schema.pruning`) is not for whoever loads profiles next.
+            if profile is not False and not (profile and profile.get_deferred_fields()):
                 info.context.loaders.get(ProfileByUserIdLoader).prime(user.pk, profile)
             return user
         return info.context.loaders.get(UserByIdLoader).load(self.user_id)
@@ -70,7 +73,7 @@ class UserBookType(OwnedByUser, PkId, relay.Node):
         # Every way to reach shelf entries (node, connections) hides those of hidden profiles.
         return queryset.filter(profile_visible_q(info.context.user))
 
-    @strawberry.field(description="The reader's private notes. Only the reader may read them.")
+    @context_field(description="The reader's private notes. Only the reader may read them.")
     def private_notes(self, info: Info) -> str:
         require_owner(info, self.user_id, "private notes")
         return self.private_notes
@@ -106,7 +109,8 @@ class ReviewType(OwnedByUser, PkId, relay.Node):
         # Private reviews are absent for others wherever reviews are listed or fetched by id.
         return queryset.filter(visible_q(info.context.user))
 
-    @strawberry.field(description="Whether the viewer may edit or delete this review.")
+    @reads("user")
+    @context_field(description="Whether the viewer may edit or delete this review.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.user_id
 
@@ -154,7 +158,7 @@ class ReadingListType(PkId, relay.Node):
     async def items_count(self, info: Info) -> int:
         return await info.context.loaders.get(ItemCountByReadingListIdLoader).load(self.pk)
 
-    @strawberry.field(description="Whether the viewer may change this list.")
+    @context_field(description="Whether the viewer may change this list.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.owner_id
 

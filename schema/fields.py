@@ -22,13 +22,17 @@ graphql-core directly (`install_context_resolvers`).
 
 import inspect
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any, ClassVar
 
 import strawberry_django
+from django.db.models.query_utils import DeferredAttribute
 from graphql import GraphQLObjectType, GraphQLSchema
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 from strawberry_django.fields.field import StrawberryDjangoField
+
+_MISSING = object()
 
 
 class ModelField(StrawberryDjangoField):
@@ -40,6 +44,32 @@ class ModelField(StrawberryDjangoField):
             and not self.is_relation
             and not self.permission_classes
         )
+
+    def get_result(self, source: Any, info: Any, args: list, kwargs: dict) -> Any:
+        # A plain column loaded with its row is in the instance's __dict__ under its attname:
+        # read it there. strawberry-django's `get_result` (kept for everything else: deferred
+        # columns, files, properties, relations) inspects the class attribute each time.
+        if source is not None and self.base_resolver is None:
+            attname = self._plain_attnames.get(type(source), _MISSING)
+            if attname is _MISSING:
+                attname = self._plain_attname(type(source))
+            if attname is not None:
+                value = source.__dict__.get(attname, _MISSING)
+                if value is not _MISSING:
+                    return value
+        return super().get_result(source, info, args, kwargs)
+
+    @cached_property
+    def _plain_attnames(self) -> dict[type, str | None]:
+        return {}
+
+    def _plain_attname(self, model: type) -> str | None:
+        """The attname of a plain column of `model` (None: not one; a file, a property …)."""
+        attribute = getattr(model, self.django_name or self.python_name, None)
+        plain = type(attribute) is DeferredAttribute and not attribute.field.is_relation
+        attname = attribute.field.attname if plain else None
+        self._plain_attnames[model] = attname
+        return attname
 
 
 def model_field(**kwargs: Any) -> Any:

@@ -16,7 +16,6 @@ from strawberry_django.relay import resolve_model_nodes
 from apps.catalog import models, selectors
 from apps.core.errors import ErrorCode
 from apps.reading.models import Review
-from apps.social.visibility import visible_q
 from schema.catalog.loaders import (
     BookByIdLoader,
     BooksBySeriesIdLoader,
@@ -292,9 +291,9 @@ class BookType(PkId, relay.Node):
     async def reviews(self, info: Info) -> QuerySet[Review]:
         # `async` although it reads nothing: a sync resolver would cost a thread hop just to
         # build the queryset (strawberry-django runs sync resolvers in a thread under ASGI).
+        # Visibility: `ReviewType.get_queryset` narrows every list of reviews (no filter here).
         return (
             Review.objects.filter(book_id=self.pk)
-            .filter(visible_q(info.context.user))
             # The reviewers and their profiles come with the page: no loader trips for them.
             .select_related("user__profile")
             .order_by("-created_at", "-id")

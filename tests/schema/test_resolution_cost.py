@@ -211,3 +211,13 @@ def test_a_context_field_must_need_nothing_but_the_context():
 
     with pytest.raises(TypeError, match=r"Shelf\.count: a context_field takes"):
         install_context_resolvers(strawberry.Schema(query=Query)._schema)
+
+
+def test_a_model_attribute_reads_its_loaded_column_and_still_fetches_a_deferred_one(db):
+    review = make_review(title="Loaded", body="Deferred until asked")
+    definition = schema.get_type_by_name("Review")
+    title, body = definition.get_field("title"), definition.get_field("body")
+    assert title.get_result(review, None, [], {}) == "Loaded"  # from the row
+    partial = type(review).objects.only("id").get(pk=review.pk)
+    # Not loaded with the row: strawberry-django's own path reads it (a query, here in sync code).
+    assert body.get_result(partial, None, [], {}) == "Deferred until asked"

@@ -48,7 +48,7 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booknest.settings")
     os.environ["IMPORT_RUNNER"] = "inline"
     os.environ["OPENLIBRARY_ENABLED"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-imports-only-not-a-secret")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-imports-only-not-a-secret-key")
     import django
 
     django.setup()

@@ -242,7 +242,7 @@ def main() -> int:
             OPENSEARCH_URL="",  # the database search engine
         )
         os.environ.setdefault("DJANGO_DEBUG", "true")
-        os.environ.setdefault("DJANGO_SECRET_KEY", "bench-screens-only-not-a-secret")
+        os.environ.setdefault("DJANGO_SECRET_KEY", "bench-screens-only-not-a-secret-key")
         import django
 
         django.setup()

@@ -80,7 +80,7 @@ def main() -> int:
 
     _create_database(database_url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booknest.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-search-only-not-a-secret")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-search-only-not-a-secret-key")
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -1,14 +1,16 @@
 """A connection's page reads only the columns its selection needs (issue 10's profiling).
 
 The book page's 20 reviews came with every column of the review, of its reader and of the
-reader's profile (password hash, six timestamps, the bio …): turning those into model objects,
-timestamps most of all, was a fifth of the work done in the database thread. `only_selected`
+reader's profile (password hash, six timestamps — parsed in Python by Django's psycopg loader —,
+the bio …): reading only what the page shows saves about 840 Python calls and 950 calls into C
+per book page (counted; about 30,000 in all). `only_selected`
 narrows a connection's queryset to the columns of the fields the operation selects under
 `edges { node { … } }`, through fragments and through relations selected with the row
 (`select_related`).
 
 It narrows only when it knows what every selected field reads, so a resolver it knows nothing
-about can never meet a deferred column (which Django would read with one query per row):
+about can never meet a deferred column (Django would read it with a query per row; in an async
+resolver, not at all: an error):
 - a plain model attribute (`schema.fields.model_field` without a resolver) reads its column;
 - a resolver declares what it reads with `@reads(...)`: column paths, where a path through a
   relation (`profile__display_name`) counts only when that relation comes with the row (else a
@@ -142,8 +144,9 @@ def _collect(graphql_type, selections, model, tree, prefix, columns, annotations
         follows = getattr(field, "follows", None)
         if follows:
             subtree = tree.get(follows)
-            if subtree is None:  # read by a loader: only the key is needed here
-                columns.add(prefix + follows)
+            if subtree is None:  # read by a loader: only the key is needed here, if any
+                if model._meta.get_field(follows).concrete:
+                    columns.add(prefix + follows)
                 continue
             related = get_nullable_type(graphql_type.fields[name].type)
             if not isinstance(related, GraphQLObjectType):

@@ -126,3 +126,22 @@ def test_a_queryset_narrowed_already_or_not_a_queryset_is_left_alone(db):
     assert only_selected(every_relation, info=None) is every_relation
     rows = [Review(title="x", privacy=Privacy.PUBLIC)]
     assert only_selected(rows, info=None) is rows
+
+
+def test_readers_not_selected_with_the_row_come_whole_from_their_loader(gql, book):
+    # `reviews(bookId:)` does not select the readers with the rows: the page keeps only their
+    # key, and the readers (read by a loader, in one query) are whole.
+    query = """query Root($id: ID!) {
+      reviews(bookId: $id, first: 10) {
+        edges { node { title canEdit user { username displayName email: isViewer } } }
+      }
+    }"""
+    data, queries = run(gql, query, book)
+    users = {e["node"]["title"]: e["node"]["user"] for e in data["reviews"]["edges"]}
+    assert users["Review 1"]["displayName"] == "Reader 1"
+    assert users["Review 3"]["displayName"] == "reader3"
+    sql = review_query(queries)
+    assert '"body"' not in sql and '"user_id"' in sql  # narrowed, with the readers' key
+    assert not any('"accounts_user"."password"' in q for q in queries if "reading_review" in q)
+    per_row = [q for q in queries if 'FROM "accounts_user"' in q]
+    assert len(per_row) == 1  # the readers, in one batch

@@ -18,26 +18,13 @@ import strawberry
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from strawberry import relay
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from strawberry.utils.inspect import in_async_context
 from strawberry_django.pagination import get_cached_total_count, get_total_count
 from strawberry_django.relay import DjangoCursorConnection
 from strawberry_django.resolvers import django_resolver
 
 from schema.loaders import Loaders, ThreadWork
-from schema.pruning import only_selected
-
-
-def selects(selections: list, name: str) -> bool:
-    """Whether `name` is among these selections (through fragments), at their first level."""
-    for selection in selections:
-        if isinstance(selection, SelectedField) and selection.name == name:
-            return True
-        if isinstance(selection, FragmentSpread | InlineFragment) and selects(
-            selection.selections, name
-        ):
-            return True
-    return False
+from schema.pruning import flatten, only_selected
 
 
 @strawberry.type(name="CursorConnection", description="A connection to a list of items.")
@@ -85,7 +72,11 @@ class CursorConnection(DjangoCursorConnection[relay.NodeType]):
         nodes = only_selected(nodes, info)
         if not in_async_context():
             return super().resolve_connection(nodes, **arguments)
-        count = any(selects(field.selections, "totalCount") for field in info.selected_fields)
+        count = any(
+            f.name == "totalCount"
+            for field in info.selected_fields
+            for f in flatten(field.selections)
+        )
 
         def page_and_count():
             # No event loop in this thread: strawberry-django reads the page right here.

@@ -88,10 +88,10 @@ def _node_selections(selected_fields: list) -> list | None:
     when an edge selects something else than its node and cursor."""
     nodes: list = []
     for connection in selected_fields:
-        for edges in _flatten(connection.selections):
+        for edges in flatten(connection.selections):
             if edges.name != "edges":
                 continue  # totalCount, pageInfo: nothing of the rows
-            for selection in _flatten(edges.selections):
+            for selection in flatten(edges.selections):
                 if selection.name == "node":
                     nodes.extend(selection.selections)
                 elif selection.name not in ("cursor", "__typename"):  # cursors: the ordering's
@@ -99,11 +99,12 @@ def _node_selections(selected_fields: list) -> list | None:
     return nodes
 
 
-def _flatten(selections: list) -> list[SelectedField]:
+def flatten(selections: list) -> list[SelectedField]:
+    """The fields among these selections, those of fragments included (first level only)."""
     fields: list[SelectedField] = []
     for selection in selections:
         if isinstance(selection, FragmentSpread | InlineFragment):
-            fields.extend(_flatten(selection.selections))
+            fields.extend(flatten(selection.selections))
         elif isinstance(selection, SelectedField):
             fields.append(selection)
     return fields
@@ -117,7 +118,7 @@ def _field(graphql_type: GraphQLObjectType, name: str) -> Any:
 
 def _collect(graphql_type, selections, model, tree, prefix, columns, annotations) -> bool:
     """Adds the columns `selections` read to `columns`; False when some field is unknown."""
-    for selection in _flatten(selections):
+    for selection in flatten(selections):
         name = selection.name
         if name in ("__typename", "id"):  # the primary key is always read
             continue

@@ -126,12 +126,13 @@ class UserType(PkId, relay.Node):
     @reads("username", "profile__display_name")
     @context_field(description="Display name, or the username when none is set.")
     def display_name(self, info: Info) -> str:
+        def shown(profile: models.Profile | None) -> str:
+            return (profile.display_name if profile else "") or self.username
+
         profile = self._state.fields_cache.get("profile", False)  # selected with the row
         if profile is not False:
-            return (profile.display_name if profile else "") or self.username
-        return info.context.loaders.get(ProfileByUserIdLoader).load_then(
-            self.pk, lambda profile: (profile.display_name if profile else "") or self.username
-        )
+            return shown(profile)
+        return info.context.loaders.get(ProfileByUserIdLoader).load_then(self.pk, shown)
 
     @strawberry_django.field(
         description="The reader's profile; null when its privacy hides it from the viewer."

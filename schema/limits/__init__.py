@@ -98,7 +98,7 @@ VALIDATED = BoundedCache(512)
 # A cost analysis depends on the text, the operation and the variables only: clients repeat
 # those too (a book page, with one book id after another). Large variables are not kept.
 ANALYSED = BoundedCache(1024)
-# Shapes of the parsed documents above, by identity (the document is kept to check it).
+# Depth and alias counts, per text and operation.
 SHAPES = BoundedCache(512)
 _MAX_ANALYSED_VARIABLES = 2048
 
@@ -147,12 +147,13 @@ class OperationLimits(SchemaExtension):
         execution_context = self.execution_context
         document = execution_context.graphql_document
         # 1. The shape, before validation: validating a huge document is work in itself.
-        # Parsed documents are shared (`PARSED`): measured once per document and operation.
-        shape = SHAPES.get((id(document), id(operation)))
-        if shape is None or shape[0] is not document:
-            shape = (document, measure(document, operation))
-            SHAPES.put((id(document), id(operation)), shape)
-        shape = shape[1]
+        # It depends on the text and the operation only: measured once for both (`SHAPES`).
+        shape_key = (execution_context.query, operation.name and operation.name.value)
+        shape = SHAPES.get(shape_key) if execution_context.query else None
+        if shape is None:
+            shape = measure(document, operation)
+            if execution_context.query:
+                SHAPES.put(shape_key, shape)
         errors = []
         max_depth = settings.GRAPHQL_MAX_DEPTH
         if shape.depth > max_depth:

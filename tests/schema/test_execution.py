@@ -1,6 +1,7 @@
 """The executor's short path for plain attributes (schema/execution.py) answers exactly what
 graphql-core's own path answers, values, nulls and errors alike, and is taken on the book page."""
 
+import asyncio
 import enum
 
 import pytest
@@ -72,8 +73,6 @@ QUERIES = [
 def test_the_short_path_answers_what_graphql_core_answers(query):
     plain = strawberry.Schema(query=Query)
     short = strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
-    import asyncio
-
     expected = asyncio.run(plain.execute(query))
     got = asyncio.run(short.execute(query))
     assert got.data == expected.data

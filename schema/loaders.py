@@ -18,6 +18,8 @@ from typing import Any, Generic, TypeVar
 from asgiref.sync import sync_to_async
 from strawberry.dataloader import DataLoader
 
+from apps.core.prepared import PreparedById
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 L = TypeVar("L", bound="Loader")
@@ -51,6 +53,17 @@ class Loader(DataLoader[K, V], Generic[K, V]):
         if future.done():  # type: ignore[attr-defined]
             return then(future.result())  # type: ignore[attr-defined]
         return _then(future, then)
+
+
+class ByIdLoader(Loader[int, V | None], Generic[V]):
+    """Rows by primary key (None for an id without one), read with a prepared query
+    (`apps.core.prepared`): a subclass names its `rows = PreparedById(Model)`."""
+
+    rows: PreparedById
+
+    def batch_load(self, keys: list[int]) -> list[V | None]:
+        found = self.rows(keys)
+        return [found.get(key) for key in keys]
 
 
 class Loaders:

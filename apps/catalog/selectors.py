@@ -20,6 +20,7 @@ from apps.catalog.models import (
     Genre,
 )
 from apps.core.errors import ErrorCode, FieldError, Invalid
+from apps.core.prepared import PreparedById
 from apps.core.text import name_key
 from apps.core.validation import clean_text
 
@@ -196,10 +197,14 @@ def _possible_ids(ids: Iterable[int]) -> list[int]:
     return [i for i in dict.fromkeys(ids) if 0 < i <= MAX_ID]
 
 
+BOOKS_BY_ID = PreparedById(Book)
+AUTHORS_BY_ID = PreparedById(Author)
+
+
 def current_books(ids: Iterable[int]) -> dict[int, Book]:
     """`{requested id: book}` for ids of books, or of books merged into another (→ survivor)."""
     wanted = _possible_ids(ids)
-    found: dict[int, Book] = Book.objects.in_bulk(wanted)
+    found: dict[int, Book] = BOOKS_BY_ID(wanted)
     missing = [book_id for book_id in wanted if book_id not in found]
     if missing:
         for redirect in BookRedirect.objects.filter(old_id__in=missing).select_related("book"):
@@ -214,7 +219,7 @@ def current_book(book_id: int) -> Book | None:
 def current_authors(ids: Iterable[int]) -> dict[int, Author]:
     """`{requested id: author}`, following merges like `current_books`."""
     wanted = _possible_ids(ids)
-    found: dict[int, Author] = Author.objects.in_bulk(wanted)
+    found: dict[int, Author] = AUTHORS_BY_ID(wanted)
     missing = [author_id for author_id in wanted if author_id not in found]
     if missing:
         redirects = AuthorRedirect.objects.filter(old_id__in=missing).select_related("author")

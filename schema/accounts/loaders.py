@@ -3,91 +3,110 @@
 from django.db.models import Count
 
 from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, User
+from apps.core.prepared import PreparedById, PreparedQuery
 from apps.social.models import Follow
-from schema.loaders import Loader, group_by
+from schema.loaders import ByIdLoader, Loader, group_by
 
 
-class UserByIdLoader(Loader[int, User | None]):
-    def batch_load(self, keys):
-        users = User.objects.in_bulk(keys)
-        return [users.get(key) for key in keys]
+class UserByIdLoader(ByIdLoader[User]):
+    rows = PreparedById(User)
 
 
 class ProfileByUserIdLoader(Loader[int, Profile | None]):
+    rows = PreparedQuery(lambda ids: Profile.objects.filter(user_id__in=ids))
+
     def batch_load(self, keys):
-        profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=keys)}
+        profiles = {p.user_id: p for p in self.rows(keys)}
         return [profiles.get(key) for key in keys]
 
 
 class InterestsByProfileIdLoader(Loader[int, list[ProfileInterest]]):
-    def batch_load(self, keys):
-        rows = (
-            ProfileInterest.objects.filter(profile_id__in=keys)
+    rows = PreparedQuery(
+        lambda ids: (
+            ProfileInterest.objects.filter(profile_id__in=ids)
             .select_related("genre")
             .order_by("profile_id", "id")
         )
-        return group_by(keys, ((row.profile_id, row) for row in rows))
+    )
+
+    def batch_load(self, keys):
+        return group_by(keys, ((row.profile_id, row) for row in self.rows(keys)))
 
 
 class SocialLinksByProfileIdLoader(Loader[int, list[ProfileSocialLink]]):
-    def batch_load(self, keys):
-        rows = ProfileSocialLink.objects.filter(profile_id__in=keys).order_by(
+    rows = PreparedQuery(
+        lambda ids: ProfileSocialLink.objects.filter(profile_id__in=ids).order_by(
             "profile_id", "position", "id"
         )
-        return group_by(keys, ((row.profile_id, row) for row in rows))
+    )
+
+    def batch_load(self, keys):
+        return group_by(keys, ((row.profile_id, row) for row in self.rows(keys)))
 
 
 class FollowedByViewerLoader(Loader[int, bool]):
     """Whether the viewer follows each user (False for an anonymous viewer)."""
 
+    rows = PreparedQuery(
+        lambda ids, viewer: Follow.objects.filter(
+            follower_id=viewer, followee_id__in=ids
+        ).values_list("followee_id", flat=True)
+    )
+
     def batch_load(self, keys):
         viewer_id = self.context.viewer_id
         if viewer_id is None:
             return [False] * len(keys)
-        followed = set(
-            Follow.objects.filter(follower_id=viewer_id, followee_id__in=keys).values_list(
-                "followee_id", flat=True
-            )
-        )
+        followed = set(self.rows(keys, viewer_id))
         return [key in followed for key in keys]
 
 
 class FollowsViewerLoader(Loader[int, bool]):
     """Whether each user follows the viewer."""
 
+    rows = PreparedQuery(
+        lambda ids, viewer: Follow.objects.filter(
+            followee_id=viewer, follower_id__in=ids
+        ).values_list("follower_id", flat=True)
+    )
+
     def batch_load(self, keys):
         viewer_id = self.context.viewer_id
         if viewer_id is None:
             return [False] * len(keys)
-        following = set(
-            Follow.objects.filter(followee_id=viewer_id, follower_id__in=keys).values_list(
-                "follower_id", flat=True
-            )
-        )
+        following = set(self.rows(keys, viewer_id))
         return [key in following for key in keys]
 
 
 class FollowerCountByUserIdLoader(Loader[int, int]):
     """Active followers of each user (a deactivated account counts for nobody)."""
 
-    def batch_load(self, keys):
-        counts = dict(
-            Follow.objects.filter(followee_id__in=keys, follower__is_active=True)
+    rows = PreparedQuery(
+        lambda ids: (
+            Follow.objects.filter(followee_id__in=ids, follower__is_active=True)
             .values("followee_id")
             .annotate(n=Count("id"))
             .values_list("followee_id", "n")
         )
+    )
+
+    def batch_load(self, keys):
+        counts = dict(self.rows(keys))
         return [counts.get(key, 0) for key in keys]
 
 
 class FollowingCountByUserIdLoader(Loader[int, int]):
     """Active users each user follows."""
 
-    def batch_load(self, keys):
-        counts = dict(
-            Follow.objects.filter(follower_id__in=keys, followee__is_active=True)
+    rows = PreparedQuery(
+        lambda ids: (
+            Follow.objects.filter(follower_id__in=ids, followee__is_active=True)
             .values("follower_id")
             .annotate(n=Count("id"))
             .values_list("follower_id", "n")
         )
+    )
+
+    def batch_load(self, keys):
+        counts = dict(self.rows(keys))
         return [counts.get(key, 0) for key in keys]

@@ -6,56 +6,63 @@ from decimal import Decimal
 from django.db.models import Count, F
 
 from apps.catalog.models import Book, BookAuthor, Genre, Series
+from apps.catalog.selectors import BOOKS_BY_ID
 from apps.catalog.services_common import can_edit_catalog
+from apps.core.prepared import PreparedById, PreparedQuery
 from apps.reading.models import RATING_VALUES, Rating, UserBook
-from schema.loaders import Loader, group_by
+from schema.loaders import ByIdLoader, Loader, group_by
 
 
-class BookByIdLoader(Loader[int, Book | None]):
-    def batch_load(self, keys):
-        books = Book.objects.in_bulk(keys)
-        return [books.get(key) for key in keys]
+class BookByIdLoader(ByIdLoader[Book]):
+    rows = BOOKS_BY_ID
 
 
-class SeriesByIdLoader(Loader[int, Series | None]):
-    def batch_load(self, keys):
-        series = Series.objects.in_bulk(keys)
-        return [series.get(key) for key in keys]
+class SeriesByIdLoader(ByIdLoader[Series]):
+    rows = PreparedById(Series)
 
 
 class ContributionsByBookIdLoader(Loader[int, list[BookAuthor]]):
     """Every credited contributor of a book (all roles), in byline order."""
 
-    def batch_load(self, keys):
-        rows = (
-            BookAuthor.objects.filter(book_id__in=keys)
+    rows = PreparedQuery(
+        lambda ids: (
+            BookAuthor.objects.filter(book_id__in=ids)
             .select_related("author")
             .order_by("book_id", "position", "id")
         )
-        return group_by(keys, ((row.book_id, row) for row in rows))
+    )
+
+    def batch_load(self, keys):
+        return group_by(keys, ((row.book_id, row) for row in self.rows(keys)))
 
 
 class GenresByBookIdLoader(Loader[int, list[Genre]]):
     """A book's genres, by name."""
 
+    rows = PreparedQuery(
+        lambda ids: Genre.books.through.objects.filter(book_id__in=ids).select_related("genre")
+    )
+
     def batch_load(self, keys):
-        through = Genre.books.through.objects.filter(book_id__in=keys).select_related("genre")
-        rows = sorted(through, key=lambda row: (row.book_id, row.genre.name))
+        rows = sorted(self.rows(keys), key=lambda row: (row.book_id, row.genre.name))
         return group_by(keys, ((row.book_id, row.genre) for row in rows))
 
 
 class RatingHistogramByBookIdLoader(Loader[int, dict[Decimal, int]]):
     """How many ratings of each value (0.5 … 5) each book has."""
 
-    def batch_load(self, keys):
-        histograms: dict[int, dict[Decimal, int]] = defaultdict(dict)
-        rows = (
-            Rating.objects.filter(book_id__in=keys)
+    rows = PreparedQuery(
+        lambda ids: (
+            Rating.objects.filter(book_id__in=ids)
             .values("book_id", "value")
             .annotate(n=Count("id"))
             .values_list("book_id", "value", "n")
         )
-        for book_id, value, n in rows:
+    )
+
+    def batch_load(self, keys):
+        histograms: dict[int, dict[Decimal, int]] = defaultdict(dict)
+        for book_id, value, n in self.rows(keys):
             histograms[book_id][Decimal(value)] = n
         return [{v: histograms[key].get(v, 0) for v in RATING_VALUES} for key in keys]
 
@@ -63,51 +70,57 @@ class RatingHistogramByBookIdLoader(Loader[int, dict[Decimal, int]]):
 class ViewerRatingByBookIdLoader(Loader[int, Rating | None]):
     """The viewer's own rating of each book (None when anonymous or unrated)."""
 
+    rows = PreparedQuery(lambda ids, viewer: Rating.objects.filter(user_id=viewer, book_id__in=ids))
+
     def batch_load(self, keys):
         viewer_id = self.context.viewer_id
         if viewer_id is None:
             return [None] * len(keys)
-        ratings = {r.book_id: r for r in Rating.objects.filter(user_id=viewer_id, book_id__in=keys)}
+        ratings = {r.book_id: r for r in self.rows(keys, viewer_id)}
         return [ratings.get(key) for key in keys]
 
 
 class ViewerUserBookByBookIdLoader(Loader[int, UserBook | None]):
     """The viewer's shelf entry for each book (None when anonymous or not shelved)."""
 
+    rows = PreparedQuery(
+        lambda ids, viewer: UserBook.objects.filter(user_id=viewer, book_id__in=ids)
+    )
+
     def batch_load(self, keys):
         viewer_id = self.context.viewer_id
         if viewer_id is None:
             return [None] * len(keys)
-        entries = {
-            e.book_id: e for e in UserBook.objects.filter(user_id=viewer_id, book_id__in=keys)
-        }
+        entries = {e.book_id: e for e in self.rows(keys, viewer_id)}
         return [entries.get(key) for key in keys]
 
 
-class GenreByIdLoader(Loader[int, Genre | None]):
-    def batch_load(self, keys):
-        genres = Genre.objects.in_bulk(keys)
-        return [genres.get(key) for key in keys]
+class GenreByIdLoader(ByIdLoader[Genre]):
+    rows = PreparedById(Genre)
 
 
 class ChildGenresByGenreIdLoader(Loader[int, list[Genre]]):
     """The genres directly below each genre, by name."""
 
+    rows = PreparedQuery(lambda ids: Genre.objects.filter(parent_id__in=ids).order_by("name", "id"))
+
     def batch_load(self, keys):
-        rows = Genre.objects.filter(parent_id__in=keys).order_by("name", "id")
-        return group_by(keys, ((row.parent_id, row) for row in rows))
+        return group_by(keys, ((row.parent_id, row) for row in self.rows(keys)))
 
 
 class BooksBySeriesIdLoader(Loader[int, list[Book]]):
     """Each series' books in reading order (place, then year, then id)."""
 
-    def batch_load(self, keys):
-        rows = Book.objects.filter(series_id__in=keys).order_by(
+    rows = PreparedQuery(
+        lambda ids: Book.objects.filter(series_id__in=ids).order_by(
             F("series_position").asc(nulls_last=True),
             F("original_publication_year").asc(nulls_last=True),
             "id",
         )
-        return group_by(keys, ((row.series_id, row) for row in rows))
+    )
+
+    def batch_load(self, keys):
+        return group_by(keys, ((row.series_id, row) for row in self.rows(keys)))
 
 
 class ViewerCanEditCatalogLoader(Loader[str, bool]):

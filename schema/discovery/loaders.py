@@ -1,8 +1,9 @@
 """Discovery loaders: "readers also enjoyed" lists and authors, batched over a page."""
 
 from apps.catalog.models import Author
+from apps.catalog.selectors import AUTHORS_BY_ID
 from apps.discovery.recommendations import similar_books
-from schema.loaders import Loader
+from schema.loaders import ByIdLoader, Loader
 
 MAX_SIMILAR = 50
 
@@ -15,7 +16,5 @@ class SimilarBookIdsByBookIdLoader(Loader[int, list[int]]):
         return [found[key] for key in keys]
 
 
-class AuthorByIdLoader(Loader[int, Author | None]):
-    def batch_load(self, keys):
-        authors = Author.objects.in_bulk(keys)
-        return [authors.get(key) for key in keys]
+class AuthorByIdLoader(ByIdLoader[Author]):
+    rows = AUTHORS_BY_ID

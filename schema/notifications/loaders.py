@@ -1,10 +1,9 @@
 """Notification loaders: the kinds, a handful of rows every page shares."""
 
+from apps.core.prepared import PreparedById
 from apps.notifications.models import NotificationType
-from schema.loaders import Loader
+from schema.loaders import ByIdLoader
 
 
-class NotificationKindByIdLoader(Loader[int, NotificationType | None]):
-    def batch_load(self, keys):
-        kinds = NotificationType.objects.in_bulk(keys)
-        return [kinds.get(key) for key in keys]
+class NotificationKindByIdLoader(ByIdLoader[NotificationType]):
+    rows = PreparedById(NotificationType)

@@ -2,19 +2,24 @@
 
 from django.db.models import Count
 
+from apps.core.prepared import PreparedQuery
 from apps.reading.models import ReadingListItem
 from apps.reading.progress import YearRead, read_in_years
 from schema.loaders import Loader
 
 
 class ItemCountByReadingListIdLoader(Loader[int, int]):
-    def batch_load(self, keys):
-        counts = dict(
-            ReadingListItem.objects.filter(reading_list_id__in=keys)
+    rows = PreparedQuery(
+        lambda ids: (
+            ReadingListItem.objects.filter(reading_list_id__in=ids)
             .values("reading_list_id")
             .annotate(n=Count("id"))
             .values_list("reading_list_id", "n")
         )
+    )
+
+    def batch_load(self, keys):
+        counts = dict(self.rows(keys))
         return [counts.get(key, 0) for key in keys]
 
 

@@ -1,17 +1,15 @@
 """Loaders search hits are hydrated through, for the types no other domain loads by id yet."""
 
 from apps.catalog.models import Author
+from apps.catalog.selectors import AUTHORS_BY_ID
+from apps.core.prepared import PreparedById
 from apps.reading.models import ReadingList
-from schema.loaders import Loader
+from schema.loaders import ByIdLoader
 
 
-class AuthorByIdLoader(Loader[int, Author | None]):
-    def batch_load(self, keys):
-        authors = Author.objects.in_bulk(keys)
-        return [authors.get(key) for key in keys]
+class AuthorByIdLoader(ByIdLoader[Author]):
+    rows = AUTHORS_BY_ID
 
 
-class ReadingListByIdLoader(Loader[int, ReadingList | None]):
-    def batch_load(self, keys):
-        lists = ReadingList.objects.in_bulk(keys)
-        return [lists.get(key) for key in keys]
+class ReadingListByIdLoader(ByIdLoader[ReadingList]):
+    rows = PreparedById(ReadingList)

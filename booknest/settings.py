@@ -110,12 +110,16 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool; persistent connections (CONN_MAX_AGE) must stay off with it.
     _database["CONN_MAX_AGE"] = 0
     _database.setdefault("OPTIONS", {})["pool"] = _pool
+    # Django's backend with a second pool, for subscriptions' event reads (booknest/postgres/).
+    _database["ENGINE"] = "booknest.postgres"
 else:
     # SQLite: wait for a lock instead of failing at once when daphne's threads write together.
     _database.setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DATABASES = {"default": _database}
+# The live deliveries' own pool (PostgreSQL): most connections per process.
+DATABASE_LIVE_POOL_MAX_SIZE = env_int("DATABASE_LIVE_POOL_MAX_SIZE", 4, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and channel layer -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db import connection
 from graphql import GraphQLError
 
 from apps.core.events import EVENT_TYPE
+from booknest.postgres.base import live_reads
 from schema.context import Info
 from schema.loaders import Loaders
 
@@ -72,15 +73,18 @@ async def db(function: Callable[..., T], *args) -> T:
     """Run one event's database reads in a worker thread of their own.
 
     Not on the thread that serves every HTTP request's ORM work (`thread_sensitive`): a burst
-    of events for 1,000 subscribers would queue behind — and in front of — the mutations.
-    The connection goes back to the pool afterwards, as at the end of a request.
+    of events for 1,000 subscribers would queue behind — and in front of — the mutations. On
+    PostgreSQL the reads take their connection from a pool of their own (booknest/db_router.py),
+    so that requests holding every connection of the main pool cannot hold them back either.
+    The connections go back to their pools afterwards, as at the end of a request.
     """
 
     def run() -> T:
-        try:
-            return function(*args)
-        finally:
-            connection.close()
+        with live_reads():
+            try:
+                return function(*args)
+            finally:
+                connection.close()
 
     return await sync_to_async(run, thread_sensitive=False)()
 

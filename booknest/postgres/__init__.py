@@ -1,0 +1,1 @@
+"""BookNest's PostgreSQL backend: Django's, with a pool of its own for live deliveries' reads."""

@@ -92,6 +92,12 @@ def _live(s: dict) -> list[Row]:
             f"p99 <= {s['p99_goal_ms']:.0f} ms",
             s["meets_goal"],
         ),
+        (
+            f"live: one rating fanned out to {s['clients']} subscribers, p50 / p99",
+            f"{s['fan_out_one_rating']['p50_ms']} / {s['fan_out_one_rating']['p99_ms']} ms",
+            "",
+            None,
+        ),
         ("live: memory per connection", f"{s['memory_per_connection_kib']} KiB", "", None),
     ]
 

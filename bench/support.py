@@ -76,6 +76,9 @@ def base_env(database_url: str, **overrides: str) -> dict[str, str]:
         LOGIN_THROTTLE_ACCOUNT_ATTEMPTS="1000000",
         LOGIN_THROTTLE_IP_ATTEMPTS="1000000",
         OPENSEARCH_URL="",
+        # Redis keys of this run only: rate-limit budgets spent by an earlier run (same user
+        # ids in a fresh database) would otherwise refuse this one's requests (429).
+        CACHE_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}",
     )
     env.update(overrides)
     return env

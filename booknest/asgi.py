@@ -4,6 +4,7 @@ HTTP goes through Django's own handler (so middleware, CSRF and the async GraphQ
 only WebSockets are routed through Channels, to the GraphQL consumer at the same path.
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -27,3 +28,13 @@ application = ProtocolTypeRouter(
         "channel": ChannelNameRouter({"imports": ImportWorker.as_asgi()}),
     }
 )
+
+# A server process holds many long-lived objects — the application itself, and about 850 per
+# open WebSocket — and CPython's full collections walk them all: with 1,000 subscribers a full
+# collection took up to 600 ms, a pause every delivery waited for (`bench live`: 16 full
+# collections in one run, the fan-out's p99 460 ms when one fell inside it). The objects made at
+# start-up are moved out of the collector's walks, and young collections run after 10,000
+# net allocations instead of 700, so that full ones come far more rarely (one per run, fan-out p99
+# under 200 ms). Garbage cycles are still collected; only less often.
+gc.freeze()
+gc.set_threshold(10_000, 10, 10)

@@ -13,7 +13,8 @@ negative integers far below any id (primary keys are positive), and every marker
 among the parameters; if one does not (a builder that drops, filters or transforms its ids), that
 shape is never prepared and every call builds and runs the queryset as it is. So a builder must
 depend on its arguments alone — anything else it reads (the clock, settings) would be frozen into
-the SQL — and its arguments must be integer ids.
+the SQL — and its arguments must be integer ids (they are bound as `int(…)`; a None id is
+dropped, as Django's `IN` lookup drops it).
 """
 
 import copy
@@ -77,7 +78,10 @@ class PreparedQuery:
         self._lock = threading.Lock()
 
     def __call__(self, ids: Sequence[int], *values: int) -> list:
-        ids = list(ids)
+        # As Django's lookups would take them: None dropped (`IN` does), the rest as integers
+        # (bound as they are, a "12" would reach the database as text).
+        ids = [int(i) for i in ids if i is not None]
+        values = tuple(int(v) for v in values)
         shape = (len(ids), len(values))
         compiled = self._prepared(shape) if 0 < len(ids) <= MAX_PREPARED_IDS else None
         if compiled is None:

@@ -130,6 +130,15 @@ def test_a_large_batch_runs_as_it_is(db):
     assert sorted(by_id(book_ids[:3])) == sorted(book_ids[:3])
 
 
+def test_ids_are_taken_as_django_takes_them(books):
+    """A None id is dropped (as `IN` drops it) and an id given as text is a number."""
+    first, second, _ = books
+    by_id = PreparedById(Book)
+    assert by_id([first.pk]) == {first.pk: first}  # compiled for one id
+    assert by_id([str(second.pk)]) == {second.pk: second}
+    assert by_id([None, first.pk]) == {first.pk: first}
+
+
 def test_prepared_by_id_is_in_bulk(books):
     first, _, third = books
     by_id = PreparedById(Book)

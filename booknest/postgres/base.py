@@ -1,36 +1,23 @@
 """Django's PostgreSQL backend, with a second connection pool for live deliveries' reads.
 
 A subscription re-reads each event's objects from the database (schema/subscriptions/listen.py:
-`db`), inside `live_reads()`: those reads take their connection from a pool of their own
-(`DATABASE_LIVE_POOL_MAX_SIZE`). An HTTP request holds its pooled connection from its first query
-to its end, so a burst of concurrent writes could hold every connection of the main pool while
-the events those writes publish waited in line behind them (measured with 1,000 subscribers and
-16 writers at once: delivery p99 500 ms with one pool of 10; with a pool of their own the events
-reached the subscribers before the writes' HTTP responses reached the writers).
+`db`), inside `live_reads()` (booknest/postgres/live.py): those reads take their connection from
+a pool of their own (`DATABASE_LIVE_POOL_MAX_SIZE`). An HTTP request holds its pooled connection
+from its first query to its end, so a burst of concurrent writes could hold every connection of
+the main pool while the events those writes publish waited in line behind them (measured with
+1,000 subscribers and 16 writers at once: delivery p99 500 ms with one pool of 10; with a pool of
+their own the events reached the subscribers before the writes' HTTP responses reached the
+writers).
 
 Same database, same alias (`default`), same connection settings: only where the connection comes
 from differs. A connection goes back to the pool it came from (Django returns it to its own
 `_pool`), so leaving `live_reads()` with a connection still open is harmless.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.conf import settings
 from django.db.backends.postgresql import base
 
-_live_reads: ContextVar[bool] = ContextVar("live_reads", default=False)
-
-
-@contextmanager
-def live_reads() -> Iterator[None]:
-    """Connections opened inside come from the live pool (PostgreSQL with pooling on)."""
-    token = _live_reads.set(True)
-    try:
-        yield
-    finally:
-        _live_reads.reset(token)
+from booknest.postgres.live import in_live_reads, live_reads
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -39,7 +26,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     @property
     def pool(self):
         main = super().pool
-        if main is None or not _live_reads.get():
+        if main is None or not in_live_reads():
             return main
         if self.alias not in self._live_pools:
             from psycopg_pool import ConnectionPool
@@ -66,8 +53,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         live = self._live_pools.pop(self.alias, None)
         if live is not None:
             live.close()
-        token = _live_reads.set(False)  # the main pool, whoever closes it
-        try:
+        with live_reads(False):  # the main pool, whoever closes it
             super().close_pool()
-        finally:
-            _live_reads.reset(token)

@@ -17,7 +17,7 @@ from django.db import connection
 from graphql import GraphQLError
 
 from apps.core.events import EVENT_TYPE
-from booknest.postgres.base import live_reads
+from booknest.postgres.live import live_reads
 from schema.context import Info
 from schema.loaders import Loaders
 
@@ -74,7 +74,7 @@ async def db(function: Callable[..., T], *args) -> T:
 
     Not on the thread that serves every HTTP request's ORM work (`thread_sensitive`): a burst
     of events for 1,000 subscribers would queue behind — and in front of — the mutations. On
-    PostgreSQL the reads take their connection from a pool of their own (booknest/db_router.py),
+    PostgreSQL the reads take their connection from a pool of their own (booknest/postgres/),
     so that requests holding every connection of the main pool cannot hold them back either.
     The connections go back to their pools afterwards, as at the end of a request.
     """

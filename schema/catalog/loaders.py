@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Count, F
 
-from apps.catalog.models import Book, BookAuthor, Genre, Series
-from apps.catalog.selectors import BOOKS_BY_ID
+from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
+from apps.catalog.selectors import AUTHORS_BY_ID, BOOKS_BY_ID
 from apps.catalog.services_common import can_edit_catalog
 from apps.core.prepared import PreparedById, PreparedQuery
 from apps.reading.models import RATING_VALUES, Rating, UserBook
@@ -15,6 +15,10 @@ from schema.loaders import ByIdLoader, Loader, group_by
 
 class BookByIdLoader(ByIdLoader[Book]):
     rows = BOOKS_BY_ID
+
+
+class AuthorByIdLoader(ByIdLoader[Author]):
+    rows = AUTHORS_BY_ID
 
 
 class SeriesByIdLoader(ByIdLoader[Series]):

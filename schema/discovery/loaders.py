@@ -1,9 +1,7 @@
 """Discovery loaders: "readers also enjoyed" lists and authors, batched over a page."""
 
-from apps.catalog.models import Author
-from apps.catalog.selectors import AUTHORS_BY_ID
 from apps.discovery.recommendations import similar_books
-from schema.loaders import ByIdLoader, Loader
+from schema.loaders import Loader
 
 MAX_SIMILAR = 50
 
@@ -14,7 +12,3 @@ class SimilarBookIdsByBookIdLoader(Loader[int, list[int]]):
     def batch_load(self, keys):
         found = similar_books(list(keys), MAX_SIMILAR)
         return [found[key] for key in keys]
-
-
-class AuthorByIdLoader(ByIdLoader[Author]):
-    rows = AUTHORS_BY_ID

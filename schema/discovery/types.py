@@ -7,9 +7,8 @@ import strawberry
 
 from apps.discovery.rankings import Window
 from apps.reading.stats import YearStats
-from schema.catalog.loaders import BookByIdLoader, GenreByIdLoader
+from schema.catalog.loaders import AuthorByIdLoader, BookByIdLoader, GenreByIdLoader
 from schema.context import Info
-from schema.discovery.loaders import AuthorByIdLoader
 
 if TYPE_CHECKING:
     from schema.catalog.types import AuthorType, BookType, GenreType

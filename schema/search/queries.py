@@ -19,10 +19,10 @@ from apps.search import services
 from apps.search.backends.base import SearchFilter
 from apps.search.models import Kind
 from schema.accounts.loaders import UserByIdLoader
-from schema.catalog.loaders import BookByIdLoader, GenreByIdLoader
+from schema.catalog.loaders import AuthorByIdLoader, BookByIdLoader, GenreByIdLoader
 from schema.catalog.queries import invalid, refused
 from schema.context import Info
-from schema.search.loaders import AuthorByIdLoader, ReadingListByIdLoader
+from schema.search.loaders import ReadingListByIdLoader
 from schema.search.types import (
     ALL_TYPES,
     DecadeFacet,

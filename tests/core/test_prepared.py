@@ -46,7 +46,7 @@ def test_prepared_query_gives_the_querysets_rows_for_every_call(books):
     assert prepared([third.pk]) == []
 
 
-def test_prepared_query_compiles_once_per_number_of_ids(books, monkeypatch):
+def test_prepared_query_compiles_once_per_number_of_ids(books):
     built = []
     prepared = PreparedQuery(lambda ids: built.append(list(ids)) or contributions(ids))
     first, second, third = books

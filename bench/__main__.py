@@ -77,6 +77,7 @@ def _postgraphile_peer(peer: dict) -> list[Row]:
         reason = peer.get("reason") or "no figures"
         return [("BookNest / PostGraphile req/s", f"not measured: {reason}", "", None)]
     levels = peer["booknest_over_postgraphile"]
+    cpu = peer.get("cpu_per_request_booknest_over_postgraphile") or {}
     per_level = ", ".join(f"{levels[c]} at {c}" for c in sorted(levels, key=int))
     return [
         (
@@ -84,7 +85,13 @@ def _postgraphile_peer(peer: dict) -> list[Row]:
             per_level,
             ">= 1.0 at every level (reported, not failing)",
             "yes" if peer["goal_met"] else "not yet",
-        )
+        ),
+        (
+            "BookNest / PostGraphile CPU per request, server + PostgreSQL (per level)",
+            ", ".join(f"{cpu[c]} at {c}" for c in sorted(cpu, key=int)) if cpu else "not measured",
+            "",
+            None,
+        ),
     ]
 
 

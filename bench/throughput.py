@@ -284,6 +284,15 @@ def measure_all(database_url: str, book_id: int, env: dict[str, str]) -> dict:
         return run_levels(targets, backends)
 
 
+def cpu_ratio(ours: dict, theirs: dict) -> float | None:
+    """(server + PostgreSQL) CPU per request of `ours` over `theirs`; None when unmeasured."""
+    parts = ("server_cpu_ms_per_request", "postgres_cpu_ms_per_request")
+    if any(r.get(k) is None for r in (ours, theirs) for k in parts):
+        return None
+    total = sum(theirs[k] for k in parts)
+    return round(sum(ours[k] for k in parts) / total, 2) if total else None
+
+
 def peer_summary(figures: dict, by_level: dict) -> dict:
     """results.json's `throughput.postgraphile_peer`: PostGraphile against BookNest's full page."""
     if "postgraphile" not in figures:
@@ -298,6 +307,11 @@ def peer_summary(figures: dict, by_level: dict) -> dict:
             c: r["booknest_over_postgraphile"] for c, r in by_level.items()
         },
         "worst_booknest_over_postgraphile": worst,
+        # The steadier figure on a shared machine: CPU time per request (server process +
+        # PostgreSQL backends), BookNest's over PostGraphile's, per level.
+        "cpu_per_request_booknest_over_postgraphile": {
+            c: cpu_ratio(figures["booknest_full"][c], figures["postgraphile"][c]) for c in by_level
+        },
         "goal": "BookNest >= PostGraphile req/s on the book page at every level",
         "goal_met": worst >= 1.0,
         "goal_fails_bench": False,

@@ -56,8 +56,11 @@ OPAQUE = frozenset({"endCursor"})
 
 def unavailable() -> str | None:
     """Why the peer cannot run here (None when it can)."""
-    if not NODE.exists():
-        return f"{NODE.relative_to(FOLDER.parent.parent)} is missing: run `make bench` (npm ci)"
+    for needed in (NODE, FOLDER / "node_modules" / "postgraphile" / "package.json"):
+        if not needed.exists():
+            return (
+                f"{needed.relative_to(FOLDER.parent.parent)} is missing: run `make bench` (npm ci)"
+            )
     return None
 
 

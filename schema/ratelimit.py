@@ -12,8 +12,8 @@ HTTP responses carry the budget in the IETF draft's headers (draft-ietf-httpapi-
 `RateLimit-Limit` (points per window), `RateLimit-Remaining` and `RateLimit-Reset` (seconds until
 the window resets); a refusal adds `Retry-After` (seconds).
 
-Counting is one atomic step in Redis with `REDIS_URL` (shared by every process), else in this
-process's memory. Redis down: the API fails open — operations run unmetered, without headers,
+Counting is one atomic step in Redis with `REDIS_URL` (shared by every process), awaited so a
+slow Redis holds back only the operations waiting on it, else in this process's memory. Redis down: the API fails open — operations run unmetered, without headers,
 and a warning is logged at most once a minute (availability over metering; the login throttles
 of apps/accounts/throttle.py keep counting in memory meanwhile).
 
@@ -54,11 +54,13 @@ def budget_of(context) -> tuple[str, int]:
     return f"points:ip:{ip}", settings.RATE_LIMIT_ANONYMOUS_POINTS
 
 
-def spend_points(context, cost: int) -> tuple[RateLimitState, throttle.Window] | None:
+async def spend_points(context, cost: int) -> tuple[RateLimitState, throttle.Window] | None:
     """Spend `cost` points from the viewer's budget; None when not metered (Redis down)."""
     name, limit = budget_of(context)
     try:
-        window = throttle.spend(name, cost, limit=limit, window=settings.RATE_LIMIT_WINDOW_SECONDS)
+        window = await throttle.spend(
+            name, cost, limit=limit, window=settings.RATE_LIMIT_WINDOW_SECONDS
+        )
     except throttle.WindowUnavailable:
         return None  # fail open: logged (once a minute) by the store
     state = RateLimitState(
@@ -102,11 +104,11 @@ class RateLimit(SchemaExtension):
     """Spends the operation's cost (`context.cost`) from the viewer's budget (user, else IP),
     sets `context.rate_limit`, and refuses the operation once the budget is spent."""
 
-    def on_execute(self):
+    async def on_execute(self):
         context = self.execution_context.context
         if settings.RATE_LIMIT_ENABLED and context is not None:
             cost = max(1, getattr(context, "cost", None) or 1)
-            spent = spend_points(context, cost)
+            spent = await spend_points(context, cost)
             if spent is not None:
                 state, window = spent
                 response = getattr(context, "response", None)

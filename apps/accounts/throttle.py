@@ -6,6 +6,12 @@ Lua script, so checking and spending are a single step shared by every process; 
 (or while Redis is down, see `WindowUnavailable`) it is a lock around Django's local-memory
 cache, per process.
 
+Redis is awaited (redis-py's asyncio client), never called synchronously: the rate limit runs
+on the event loop for every operation, and a slow Redis answer there used to hold every request
+and WebSocket of the process. (The `limits` library was weighed and not taken: its fixed window
+counts refused hits — a refused operation would spend its points — and reports the budget in
+two more round trips; its moving window keeps one Redis list entry per point.)
+
 Login throttling (`attempt`): `tokenAuth` per account (the login as typed, normalised) and per
 client IP, `refreshToken` and `register` per client IP. Each attempt is counted before it runs,
 so parallel requests cannot slip past the limit; a successful login gives its attempt back and
@@ -20,7 +26,9 @@ import hashlib
 import logging
 import threading
 import time
-from dataclasses import dataclass
+import types
+import weakref
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -131,7 +139,6 @@ class _Memory:
 
 
 _memory = _Memory()
-_scripts: dict = {}
 _redis_down_until = 0.0
 _last_warning = 0.0
 
@@ -145,30 +152,85 @@ def _warn(message: str, *args) -> None:
         logger.warning(message, *args)
 
 
-def _redis():
-    """The raw Redis client of the default cache, or None without Redis or while it is down."""
+@dataclass
+class _Client:
+    """An asyncio Redis client and its registered scripts."""
+
+    redis: object
+    scripts: dict = field(default_factory=dict)
+
+
+# redis-py's asyncio connections belong to the event loop that opened them: one client per loop
+# (daphne runs one; Django's test client, one per request) and per cache location.
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = weakref.WeakKeyDictionary()
+
+
+def _close_with_loop(loop: asyncio.AbstractEventLoop, clients: dict) -> None:
+    """Close `clients` when `loop` closes (asyncio.run closes a loop it made, so short-lived
+    loops do not leave connections open), as channels-redis does for its own pools."""
+    original = loop.close
+
+    def close(self) -> None:
+        if not self.is_closed() and not self.is_running():
+            for client in clients.values():
+                self.run_until_complete(client.redis.aclose())
+        clients.clear()
+        self.close = original
+        original()
+
+    loop.close = types.MethodType(close, loop)
+
+
+def _redis() -> _Client | None:
+    """The asyncio Redis client of this event loop on the default cache's server, or None
+    without Redis or while it is down."""
     if not redis_configured() or time.monotonic() < _redis_down_until:
         return None
-    from django_redis import get_redis_connection
+    import redis.asyncio
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
 
-    return get_redis_connection("default")
+    config = settings.CACHES["default"]
+    options = config.get("OPTIONS", {})
+    location = config["LOCATION"]
+    location = location[0] if isinstance(location, list | tuple) else location
+    timeouts = (options.get("SOCKET_CONNECT_TIMEOUT", 1), options.get("SOCKET_TIMEOUT", 1))
+    loop = asyncio.get_running_loop()
+    clients = _clients.get(loop)
+    if clients is None:
+        clients = _clients[loop] = {}
+        _close_with_loop(loop, clients)
+    client = clients.get((location, timeouts))
+    if client is None:
+        client = clients[(location, timeouts)] = _Client(
+            redis.asyncio.Redis.from_url(
+                location,
+                socket_connect_timeout=timeouts[0],
+                socket_timeout=timeouts[1],
+                # No retries: a failure fails open (or falls back) at once, and Redis is left
+                # alone for REDIS_RETRY_SECONDS; a connection a restarted Redis cut is
+                # replaced by the pool's health check before use.
+                retry=Retry(NoBackoff(), 0),
+            )
+        )
+    return client
 
 
 def _key(name: str) -> str:
     return caches["default"].make_key(f"{NAMESPACE}:{name}")
 
 
-def _call_redis(script: str, key: str, *args):
+async def _call_redis(script: str, key: str, *args):
     """Run a script on Redis; WindowUnavailable (and a pause before asking again) on failure."""
     global _redis_down_until
     client = _redis()
     if client is None:
         raise WindowUnavailable("Redis is down")
     try:
-        runner = _scripts.get(script)
+        runner = client.scripts.get(script)
         if runner is None:
-            runner = _scripts[script] = client.register_script(script)
-        return runner(keys=[key], args=list(args), client=client)  # EVALSHA, loaded if missing
+            runner = client.scripts[script] = client.redis.register_script(script)
+        return await runner(keys=[key], args=list(args))  # EVALSHA, loaded if missing
     except Exception as exc:  # redis.ConnectionError, TimeoutError, ResponseError, …
         _redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
         _warn("Rate limits: Redis is unavailable (%s)", exc)
@@ -183,7 +245,9 @@ def redis_configured() -> bool:
     return bool(settings.REDIS_URL) and isinstance(caches["default"], RedisCache)
 
 
-def spend(name: str, amount: int, *, limit: int, window: int, fallback: bool = False) -> Window:
+async def spend(
+    name: str, amount: int, *, limit: int, window: int, fallback: bool = False
+) -> Window:
     """Add `amount` points to counter `name` unless that passes `limit` (-1: no limit).
 
     The window (`window` seconds) starts at the counter's first point. With Redis configured
@@ -191,7 +255,9 @@ def spend(name: str, amount: int, *, limit: int, window: int, fallback: bool = F
     """
     if redis_configured():
         try:
-            spent, count, ttl = _call_redis(SPEND_SCRIPT, _key(name), amount, limit, window * 1000)
+            spent, count, ttl = await _call_redis(
+                SPEND_SCRIPT, _key(name), amount, limit, window * 1000
+            )
             return Window(bool(spent), int(count), time.time() + int(ttl) / 1000)
         except WindowUnavailable:
             if not fallback:
@@ -199,22 +265,22 @@ def spend(name: str, amount: int, *, limit: int, window: int, fallback: bool = F
     return _memory.spend(_key(name), amount, limit, window)
 
 
-def refund(name: str, amount: int = 1) -> None:
+async def refund(name: str, amount: int = 1) -> None:
     """Give back points spent in the current window (a successful login's attempt)."""
     if redis_configured():
         try:
-            _call_redis(REFUND_SCRIPT, _key(name), amount)
+            await _call_redis(REFUND_SCRIPT, _key(name), amount)
             return
         except WindowUnavailable:
             pass
     _memory.refund(_key(name), amount)
 
 
-def clear(name: str) -> None:
+async def clear(name: str) -> None:
     """Forget counter `name` (a successful login clears its account's failures)."""
     if redis_configured():
         try:
-            _call_redis(DELETE_SCRIPT, _key(name))
+            await _call_redis(DELETE_SCRIPT, _key(name))
             return
         except WindowUnavailable:
             pass
@@ -260,12 +326,12 @@ class Attempt:
     account_key: str | None
     refund_on_success: bool
 
-    def succeeded(self) -> None:
+    async def succeeded(self) -> None:
         """Clear the account's failures; give back the IP's attempt (except registrations)."""
         if self.account_key:
-            clear(self.account_key)
+            await clear(self.account_key)
         if self.refund_on_success:
-            refund(self.ip_key)
+            await refund(self.ip_key)
 
 
 async def attempt(action: str, ip: str | None, login: str | None = None) -> Attempt:
@@ -280,7 +346,7 @@ async def attempt(action: str, ip: str | None, login: str | None = None) -> Atte
     account_key = f"{action}:account:{normalise_login(login)}" if login is not None else None
     account = None
     if account_key:
-        account = spend(
+        account = await spend(
             account_key,
             1,
             limit=settings.LOGIN_THROTTLE_ACCOUNT_ATTEMPTS,
@@ -290,10 +356,10 @@ async def attempt(action: str, ip: str | None, login: str | None = None) -> Atte
         if not account.spent:
             raise Throttled(account)
     ip_limit = settings.LOGIN_THROTTLE_IP_ATTEMPTS
-    by_ip = spend(ip_key, 1, limit=ip_limit, window=window, fallback=True)
+    by_ip = await spend(ip_key, 1, limit=ip_limit, window=window, fallback=True)
     if not by_ip.spent:
         if account_key:
-            refund(account_key)
+            await refund(account_key)
         raise Throttled(by_ip)
     delay = delay_for(by_ip.count - 1, max(FREE_ATTEMPTS, ip_limit // 2))
     if account is not None:

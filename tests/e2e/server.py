@@ -4,9 +4,11 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +28,10 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            tail = getattr(process, "output_tail", None)
+            if tail is not None:
+                process.output_drain.join(timeout=5)  # the last lines before the exit
+            output = "".join(tail) if tail is not None else (process.stdout.read() or "")
             raise RuntimeError(f"server exited with {process.returncode}:\n{output[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local URL
@@ -47,6 +52,19 @@ def server_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def drain_output(process: subprocess.Popen, lines: int = 200) -> None:
+    """Read the server's output as it comes, keeping its last `lines` in `output_tail`: a pipe
+    nobody reads fills at 64 KB, and the server's next log line then blocks its event loop."""
+    process.output_tail = tail = deque(maxlen=lines)
+
+    def drain() -> None:
+        for line in process.stdout:
+            tail.append(line)
+
+    process.output_drain = threading.Thread(target=drain, daemon=True)
+    process.output_drain.start()
+
+
 @contextmanager
 def live_server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     """Start `command`, wait for /healthz, yield the base URL, and stop it afterwards."""
@@ -59,6 +77,7 @@ def live_server(command: list[str], env: dict[str, str], port: int) -> Iterator[
         text=True,
         start_new_session=True,
     )
+    drain_output(process)
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base_url}/healthz", process)

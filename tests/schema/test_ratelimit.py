@@ -4,9 +4,9 @@ Runs on the real store: Redis when REDIS_URL is set, else local memory; the conf
 test its own key namespace. "Redis down" points the cache at a closed port, for real.
 """
 
+import asyncio
 import json
 import logging
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -234,22 +234,13 @@ def test_no_cost_counts_as_one_point_and_disabled_leaves_remaining_null(small_bu
 # --- the store -------------------------------------------------------------------------------
 
 
-def test_spending_is_atomic_under_concurrency():
-    """20 threads spend from a budget of 10 at once: exactly 10 succeed (Redis or memory)."""
-    spent = []
-    barrier = threading.Barrier(20)
-
-    def spend_one():
-        barrier.wait()
-        spent.append(throttle.spend("race", 1, limit=10, window=60).spent)
-
-    threads = [threading.Thread(target=spend_one) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(spent) == [False] * 10 + [True] * 10
-    assert throttle.spend("race", 0, limit=10, window=60).count == 10
+async def test_spending_is_atomic_under_concurrency():
+    """20 operations spend from a budget of 10 at once: exactly 10 succeed (Redis or memory)."""
+    spent = await asyncio.gather(
+        *(throttle.spend("race", 1, limit=10, window=60) for _ in range(20))
+    )
+    assert sorted(window.spent for window in spent) == [False] * 10 + [True] * 10
+    assert (await throttle.spend("race", 0, limit=10, window=60)).count == 10
 
 
 @pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL")

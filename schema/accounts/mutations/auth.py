@@ -118,7 +118,7 @@ class AuthMutation:
             user = await sync_to_async(authenticate_login)(username, password)
         except ServiceError:
             raise unauthenticated(BAD_CREDENTIALS) from None
-        attempt.succeeded()
+        await attempt.succeeded()
         pair = await sync_to_async(issue_tokens)(user, user_agent=user_agent(info))
         log_in(info, user)
         return TokenAuthPayload(
@@ -166,7 +166,7 @@ class AuthMutation:
             )
         except tokens.TokenError as exc:
             raise unauthenticated(str(exc)) from None
-        attempt.succeeded()
+        await attempt.succeeded()
         token, payload = tokens.create_access_token(user)
         return RefreshTokenPayload(
             token=token,

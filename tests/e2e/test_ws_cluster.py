@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.server import free_port, live_server, server_env
+from tests.e2e.server import BIN, free_port, live_server, server_env
 from tests.e2e.ws_client import WSClient, http_graphql, settle
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -79,7 +79,7 @@ def cluster(database, tmp_path_factory):
         urls = []
         for _ in range(2):
             port = free_port()
-            command = [f"{ROOT}/.venv/bin/daphne", "-b", "127.0.0.1", "-p", str(port)]
+            command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
             server = live_server([*command, "booknest.asgi:application"], env, port)
             urls.append(stack.enter_context(server))
         yield urls[0], urls[1], json.loads(seeded.stdout)

@@ -16,7 +16,11 @@ import pytest
 from tests.conftest import ROOT
 from tests.e2e.server import BIN, free_port, live_server, server_env
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("e2e"),
+    pytest.mark.tools("chromium", "node", "npm"),
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 FRONTEND = ROOT / "frontend" / "graphiql"

@@ -60,8 +60,11 @@ def server_env(**overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def live_server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    """Start `command`, wait for /healthz, yield the base URL, and stop it afterwards."""
+def live_server(
+    command: list[str], env: dict[str, str], port: int, host: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Start `command`, wait for /healthz at `host`:`port`, yield the base URL, and stop it
+    afterwards."""
     process = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -71,7 +74,7 @@ def live_server(command: list[str], env: dict[str, str], port: int) -> Iterator[
         text=True,
         start_new_session=True,
     )
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{host}:{port}"
     try:
         wait_until_up(f"{base_url}/healthz", process)
         yield base_url

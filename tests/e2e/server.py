@@ -127,8 +127,9 @@ def live_database(tmp: Path) -> Iterator[str]:
     """A database URL for live servers, empty (migrate it), removed afterwards.
 
     On PostgreSQL (DATABASE_URL): a fresh database on that server, `test_<name>_live_<hex>`.
-    Not DATABASE_URL's own database: pytest would wipe a developer's data in it, and the live
-    modules of one run (each seeds the same readers) would meet there. Not pytest-django's
+    Not DATABASE_URL's own database: a developer's data may be in it (tests never write there,
+    as pytest-django never does), and the live modules of one run (each seeds the same readers)
+    would meet there. Not pytest-django's
     `test_<name>[_gwN]` either: a test's transaction there is invisible to another process,
     and it is flushed under the server's feet. `.ci/run` drops the `_live_` databases a killed
     run leaves behind. Otherwise: a SQLite file in `tmp`.

@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is for a developer's machine: debug on unless the caller says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test lint format schema check-schema bench lock clean migrate seed
+.PHONY: run test lint format schema check-schema bench lock upgrade-check clean migrate seed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,22 @@ lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --group bench --generate-hashes --python-version 3.11 --no-header -q -o requirements-bench.lock
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --no-header -q -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.11 --no-header -q -o requirements-dev.lock
+
+# Maintainers, not CI: the test suite against the NEWEST versions pyproject.toml's bounds allow,
+# resolved afresh (--upgrade, no pins kept) into a scratch virtualenv under UPGRADE_DIR; reports the
+# versions that differ from requirements-dev.lock. The lock files are left as they are.
+UPGRADE_DIR ?= /tmp/booknest-upgrade-check
+upgrade-check: $(BIN)/python $(GRAPHIQL_ASSETS)
+	$(BIN)/python -m pip install --quiet "uv==0.13.9"
+	rm -rf $(UPGRADE_DIR) && mkdir -p $(UPGRADE_DIR)
+	$(PYTHON) -m venv $(UPGRADE_DIR)/venv
+	$(BIN)/uv pip compile pyproject.toml --group dev --upgrade --generate-hashes --no-header -q \
+		--python $(UPGRADE_DIR)/venv/bin/python -o $(UPGRADE_DIR)/requirements-dev.lock
+	$(BIN)/uv pip install -q --require-hashes --python $(UPGRADE_DIR)/venv/bin/python \
+		-r $(UPGRADE_DIR)/requirements-dev.lock
+	@$(BIN)/python .ci/lock_diff.py requirements-dev.lock $(UPGRADE_DIR)/requirements-dev.lock
+	$(UPGRADE_DIR)/venv/bin/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
+	@$(BIN)/python .ci/lock_diff.py requirements-dev.lock $(UPGRADE_DIR)/requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

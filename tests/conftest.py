@@ -1,11 +1,34 @@
 """Shared fixtures. Tests run on PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set."""
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
+# CI installs every program the tests drive (.ci/run): there, a test that would skip for want
+# of one fails instead, so that a missing install step cannot pass as green.
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def _skipped_by_condition(item: pytest.Item) -> bool:
+    """True when a `skipif` mark with a true condition skipped the item: a pass without the
+    services a test needs (the embedded pass has no PostgreSQL), not a missing program."""
+    return any(mark.args and mark.args[0] is True for mark in item.iter_markers("skipif"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    marker = item.get_closest_marker("tools")
+    if IN_CI and marker and report.skipped and not _skipped_by_condition(item):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped in CI, which must provide {', '.join(marker.args)} (.ci/run): {reason}"
+        )
+    return report
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from strawberry.relay import to_base64
 from apps.catalog.models import Book
 from schema.observability import counting_queries
 from tests.conftest import ROOT
-from tests.e2e.server import free_port, server_env, sqlite_server_env, wait_until_up
+from tests.e2e.server import BIN, free_port, server_env, sqlite_server_env, wait_until_up
 from tests.factories import make_author, make_book, make_user
 
 BOOKS = """query Books($first: Int!) {
@@ -276,7 +276,7 @@ def live_daphne(tmp: Path, *, seed: bool = True, **env: str) -> Iterator[Live]:
         seeded = json.loads(out.stdout)
     port = free_port()
     log = tmp / "server.log"
-    command = [f"{ROOT}/.venv/bin/daphne", "-b", "127.0.0.1", "-p", str(port)]
+    command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
     with log.open("w") as output:
         process = subprocess.Popen(
             [*command, "booknest.asgi:application"],

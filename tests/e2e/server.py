@@ -1,5 +1,12 @@
-"""A live BookNest server in a child process, for end-to-end tests over real sockets."""
+"""A live BookNest server in a child process, for end-to-end tests over real sockets.
 
+`services_server_env` gives a live server the test run's services: PostgreSQL when DATABASE_URL
+names it (a fresh database of the server's own on that PostgreSQL server, see `live_database`)
+and Redis when REDIS_URL is set (channels-redis layer, so that events cross processes), and the
+embedded defaults (SQLite file, in-memory layer) when they are not set.
+"""
+
+import json
 import os
 import socket
 import subprocess
@@ -12,10 +19,15 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+ON_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
+ON_POSTGRES_AND_REDIS = ON_POSTGRES and REDIS_URL.startswith(("redis://", "rediss://", "unix://"))
 
 
 def free_port() -> int:
@@ -66,8 +78,11 @@ def drain_output(process: subprocess.Popen, lines: int = 200) -> None:
 
 
 @contextmanager
-def live_server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    """Start `command`, wait for /healthz, yield the base URL, and stop it afterwards."""
+def live_server(
+    command: list[str], env: dict[str, str], port: int, host: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Start `command`, wait for /healthz at `host`:`port`, yield the base URL, and stop it
+    afterwards."""
     process = subprocess.Popen(
         command,
         cwd=ROOT,
@@ -78,7 +93,7 @@ def live_server(command: list[str], env: dict[str, str], port: int) -> Iterator[
         start_new_session=True,
     )
     drain_output(process)
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{host}:{port}"
     try:
         wait_until_up(f"{base_url}/healthz", process)
         yield base_url
@@ -120,3 +135,55 @@ def daphne(env: dict[str, str]) -> Iterator[str]:
     command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "booknest.asgi:application"]
     with live_server(command, env, port) as url:
         yield url
+
+
+def with_path(url: str, path: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=path))
+
+
+@contextmanager
+def live_database(tmp: Path) -> Iterator[str]:
+    """A database URL for live servers, empty (migrate it), removed afterwards.
+
+    On PostgreSQL (DATABASE_URL): a fresh database on that server, `test_<name>_live_<hex>`.
+    Not DATABASE_URL's own database: a developer's data may be in it (tests never write there,
+    as pytest-django never does), and the live modules of one run (each seeds the same readers)
+    would meet there. Not pytest-django's
+    `test_<name>[_gwN]` either: a test's transaction there is invisible to another process,
+    and it is flushed under the server's feet. `.ci/run` drops the `_live_` databases a killed
+    run leaves behind. Otherwise: a SQLite file in `tmp`.
+    """
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp / 'db.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"test_{urlsplit(DATABASE_URL).path.strip('/')}_live_{uuid.uuid4().hex[:8]}"
+    admin_url = with_path(DATABASE_URL, "/postgres")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield with_path(DATABASE_URL, f"/{name}")
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def services_server_env(tmp: Path, database_url: str, **overrides: str) -> dict[str, str]:
+    """`sqlite_server_env` on `database_url` (from `live_database`), with REDIS_URL when the run
+    has one: its server's channel layer is then Redis, under a key prefix of its own."""
+    redis = {"REDIS_URL": REDIS_URL} if REDIS_URL else {}
+    return sqlite_server_env(tmp, **{"DATABASE_URL": database_url, **redis, **overrides})
+
+
+def seed(env: dict[str, str]) -> dict:
+    """Migrate the database of `env` and seed it for the WebSocket tests (tests/e2e/ws_seed.py)."""
+    migrate(env)
+    seeded = subprocess.run(
+        [sys.executable, "-m", "tests.e2e.ws_seed"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return json.loads(seeded.stdout)

@@ -14,9 +14,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.server import free_port, live_server, server_env
+from tests.e2e.server import BIN, free_port, live_server, server_env
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.xdist_group("e2e"),
+    pytest.mark.tools("chromium", "node", "npm"),
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 FRONTEND = ROOT / "frontend" / "graphiql"
@@ -56,7 +60,7 @@ def server(tmp_path_factory):
         capture_output=True,
     )
     port = free_port()
-    command = [f"{ROOT}/.venv/bin/daphne", "-b", "127.0.0.1", "-p", str(port)]
+    command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
     with live_server([*command, "booknest.asgi:application"], env, port) as url:
         yield url, json.loads(seeded.stdout)
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.e2e.server import BIN, free_port, live_server, server_env
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e"), pytest.mark.tools("node", "npm")]
 
 AUDIT_DIR = Path(__file__).resolve().parent / "http_audit"
 ROOT = AUDIT_DIR.parents[2]

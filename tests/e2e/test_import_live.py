@@ -17,7 +17,7 @@ import uuid
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.server import free_port, live_server, server_env
+from tests.e2e.server import BIN, free_port, live_server, server_env
 from tests.e2e.ws_client import TIMEOUT, WSClient, http_graphql
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -112,7 +112,7 @@ def test_import_progress_reaches_the_owner_while_the_job_runs(copied):
     env = environment(folder, IMPORT_BATCH_SIZE="50")  # 60 batches: progress has time to show
     env.pop("REDIS_URL", None)  # embedded defaults: thread runner, in-memory channel layer
     port = free_port()
-    command = [f"{ROOT}/.venv/bin/daphne", "-b", "127.0.0.1", "-p", str(port)]
+    command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
     with live_server([*command, "booknest.asgi:application"], env, port) as url:
         with WSClient.as_user(url, token) as ws:
             payload = post_file(url, token, library_file())["data"]["importLibrary"]

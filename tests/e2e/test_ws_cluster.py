@@ -1,88 +1,43 @@
 """Two daphne processes on PostgreSQL + Redis: a mutation served by one reaches a subscriber
 on the other, through the Redis channel layer.
 
-Runs when DATABASE_URL is PostgreSQL and REDIS_URL is Redis (CI's first pass). The servers get
-a fresh database of their own (created, migrated, dropped here) and the next Redis database
-number, so the in-process tests sharing REDIS_URL's groups never hear their events.
+Runs when DATABASE_URL is PostgreSQL and REDIS_URL is Redis (CI's first pass). The servers share
+a fresh database on DATABASE_URL's server (tests/e2e/server.py: live_database) and REDIS_URL,
+under a key prefix of their own, so the in-process tests sharing REDIS_URL never hear their events.
 """
 
-import json
-import os
-import subprocess
-import sys
-import uuid
 from contextlib import ExitStack
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.e2e.server import free_port, live_server, server_env
+from tests.e2e.server import (
+    ON_POSTGRES_AND_REDIS,
+    daphne,
+    live_database,
+    seed,
+    services_server_env,
+)
 from tests.e2e.ws_client import WSClient, http_graphql, settle
-
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.xdist_group("e2e"),
     pytest.mark.skipif(
-        not DATABASE_URL.startswith(("postgres://", "postgresql://"))
-        or not REDIS_URL.startswith("redis://"),
-        reason="needs DATABASE_URL on PostgreSQL and REDIS_URL on Redis",
+        not ON_POSTGRES_AND_REDIS, reason="needs DATABASE_URL on PostgreSQL and REDIS_URL on Redis"
     ),
 ]
 
 
-def with_path(url: str, path: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=path))
-
-
-def next_redis_db(url: str) -> str:
-    current = urlsplit(url).path.strip("/") or "0"
-    return with_path(url, f"/{(int(current) + 1) % 16}")
-
-
 @pytest.fixture(scope="module")
-def database():
-    """A fresh, migrated PostgreSQL database for the servers; dropped afterwards."""
-    import psycopg
-
-    name = f"booknest_ws_{uuid.uuid4().hex[:10]}"
-    admin_url = with_path(DATABASE_URL, "/postgres")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield with_path(DATABASE_URL, f"/{name}")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def cluster(database, tmp_path_factory):
+def cluster(tmp_path_factory):
     """(URL of server one, URL of server two, seed)."""
-    env = server_env(
-        DATABASE_URL=database,
-        REDIS_URL=next_redis_db(REDIS_URL),
-        DJANGO_MEDIA_ROOT=str(tmp_path_factory.mktemp("ws-cluster")),
-        DJANGO_SECRET_KEY="ws-cluster-tests-only-not-a-secret",
-        DJANGO_DEBUG="false",
-        EMAIL_URL="locmem://",
-    )
-    python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    seeded = subprocess.run(
-        [python, "-m", "tests.e2e.ws_seed"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    with ExitStack() as stack:
-        urls = []
-        for _ in range(2):
-            port = free_port()
-            command = [f"{ROOT}/.venv/bin/daphne", "-b", "127.0.0.1", "-p", str(port)]
-            server = live_server([*command, "booknest.asgi:application"], env, port)
-            urls.append(stack.enter_context(server))
-        yield urls[0], urls[1], json.loads(seeded.stdout)
+    tmp = tmp_path_factory.mktemp("ws-cluster")
+    with live_database(tmp) as database_url, ExitStack() as stack:
+        # One environment for both: the same database, Redis and key prefix (channel groups).
+        env = services_server_env(tmp, database_url)
+        seeded = seed(env)
+        urls = [stack.enter_context(daphne(env)) for _ in range(2)]
+        yield urls[0], urls[1], seeded
 
 
 def test_a_mutation_on_one_process_reaches_a_subscriber_on_the_other(cluster):

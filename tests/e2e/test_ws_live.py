@@ -1,19 +1,28 @@
 """GraphQL subscriptions against one live daphne server, over real WebSocket connections.
 
-One server for the whole module (tmp SQLite file, in-memory channel layer: one process), seeded
-once; each test uses the seeded readers in its own way. Events are triggered over HTTP.
+One server for the whole module, seeded once; each test uses the seeded readers in its own way.
+Events are triggered over HTTP. The server runs on the test run's services: PostgreSQL (a fresh
+database on DATABASE_URL's server) and the Redis channel layer (REDIS_URL) when they are set, as
+in CI's first pass; a SQLite file and the in-memory layer otherwise (tests/e2e/server.py).
 """
 
 import json
-import subprocess
-import sys
+import time
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.conftest import ROOT
-from tests.e2e.server import daphne, sqlite_server_env
-from tests.e2e.ws_client import WSClient, http_graphql, settle
+from tests.e2e.server import (
+    ON_POSTGRES,
+    REDIS_URL,
+    daphne,
+    live_database,
+    seed,
+    services_server_env,
+)
+from tests.e2e.ws_client import TIMEOUT, WSClient, http_graphql, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -37,23 +46,42 @@ IMPORT = "subscription($j: ID!) { importProgress(jobId: $j) { status processedRo
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    """(base URL, seed) of a migrated, seeded server on a throwaway SQLite file."""
+    """(base URL, seed) of a migrated, seeded server on a throwaway database."""
     tmp = tmp_path_factory.mktemp("ws-live")
-    env = sqlite_server_env(
-        tmp,
-        GRAPHQL_WS_KEEPALIVE_SECONDS="1",
-        GRAPHQL_WS_INIT_TIMEOUT_SECONDS="2",
-        GRAPHQL_WS_MAX_SUBSCRIPTIONS="3",
-        CORS_ALLOWED_ORIGINS="https://app.example",
-    )
-    python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    seeded = subprocess.run(
-        [python, "-m", "tests.e2e.ws_seed"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    seed = json.loads(seeded.stdout)
-    with daphne(env) as url:
-        yield url, seed
+    with live_database(tmp) as database_url:
+        env = services_server_env(
+            tmp,
+            database_url,
+            GRAPHQL_WS_KEEPALIVE_SECONDS="1",
+            GRAPHQL_WS_INIT_TIMEOUT_SECONDS="2",
+            GRAPHQL_WS_MAX_SUBSCRIPTIONS="3",
+            CORS_ALLOWED_ORIGINS="https://app.example",
+        )
+        seeded = seed(env)
+        with daphne(env) as url:
+            yield url, seeded
+
+
+def backends(url: str) -> tuple[str, str] | None:
+    """(database, channel layer) as /readyz names them, or None when a check did not answer in
+    its two seconds (a loaded CI machine): its backend is then not reported."""
+    try:
+        response = urlopen(f"{url}/readyz", timeout=TIMEOUT)  # noqa: S310 - a local URL
+    except HTTPError as unready:  # 503 still has the body
+        response = unready
+    checks = json.loads(response.read())["checks"]
+    names = (checks["database"].get("backend"), checks["channel_layer"].get("backend"))
+    return names if all(names) else None
+
+
+def test_the_server_runs_on_the_services_of_the_test_run(live):
+    """CI's first pass must test subscriptions on PostgreSQL and Redis, not on the defaults."""
+    for _ in range(10):
+        if found := backends(live[0]):
+            break
+        time.sleep(1)
+    expected = ("postgresql" if ON_POSTGRES else "sqlite", "redis" if REDIS_URL else "in memory")
+    assert found == expected
 
 
 def user(live, name: str) -> dict:

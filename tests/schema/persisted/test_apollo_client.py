@@ -16,7 +16,7 @@ from tests.e2e.server import (
     sqlite_server_env,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e"), pytest.mark.tools("node", "npm")]
 
 CLIENT_DIR = Path(__file__).resolve().parent / "apollo_client"
 

@@ -41,9 +41,11 @@ def next_number() -> int:
 
 
 def make_user(username: str | None = None, password: str | None = None, **kwargs) -> User:
-    """A user; without a password it has an unusable one (hashing is slow)."""
+    """A user; without a password it has an unusable one (hashing is slow). Its email address
+    is verified unless `email_verified_at=None` is given (an established account)."""
     username = username or f"reader{next_number()}"
     kwargs.setdefault("email", f"{username}@example.com")
+    kwargs.setdefault("email_verified_at", timezone.now())
     return User.objects.create_user(username=username, password=password, **kwargs)
 
 

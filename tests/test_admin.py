@@ -14,7 +14,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, RefreshToken, User
+from apps.accounts.models import (
+    EmailToken,
+    Profile,
+    ProfileInterest,
+    ProfileSocialLink,
+    RefreshToken,
+    Session,
+    User,
+)
 from apps.catalog.models import (
     Author,
     AuthorRedirect,
@@ -60,6 +68,8 @@ FACTORIES = {
     ProfileInterest: f.make_profile_interest,
     ProfileSocialLink: f.make_social_link,
     RefreshToken: f.make_refresh_token,
+    Session: f.make_session,
+    EmailToken: f.make_email_token,
     Author: f.make_author,
     Genre: f.make_genre,
     Series: f.make_series,

@@ -35,7 +35,7 @@ Purpose = EmailTokenPurpose
 def _lifetime(seconds: int) -> str:
     """ "1 hour", "3 days": how long a link works, for the email's text."""
     now = timezone.now()
-    return timeuntil(now + timedelta(seconds=seconds), now)
+    return timeuntil(now + timedelta(seconds=seconds), now).replace("\xa0", " ")
 
 
 def _send(kind: str, user: User, to: str, frontend_url: str, token: str | None, **context):

@@ -197,12 +197,15 @@ class RefreshTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
+        # As `revokeToken`: the token's session ends, its access tokens with it.
+        end_sessions(Q(pk__in=queryset.filter(revoked_at__isnull=True).values("family")))
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
 
     @admin.action(description="Revoke the selected tokens' whole families", permissions=["change"])
     def revoke_family(self, request, queryset):
         families = queryset.values("family")
+        end_sessions(Q(pk__in=families))
         count = RefreshToken.objects.filter(family__in=families, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )

@@ -142,7 +142,11 @@ def test_sessions_and_revoke_session_need_a_login(gql, ada):
     assert me_with(gql, login["token"])["data"]["me"] == {"username": "ada"}
 
 
-@pytest.mark.parametrize("session_id", ["not-a-uuid", str(uuid.uuid4()), "", "\x00"])
+@pytest.mark.parametrize(
+    "session_id",
+    ["not-a-uuid", "6f1c1c4e-0d0e-4b9f-9f3e-1d2c3b4a5f60", "", "\x00"],
+    ids=["not-a-uuid", "unknown", "empty", "nul"],
+)
 def test_unknown_session_ids_are_not_found(gql, ada, session_id):
     login = log_in(gql)
     payload = revoke(gql, login["token"], session_id)

@@ -1,7 +1,5 @@
 """The account emails' delivery: after commit only, and a dead mail server harms nothing."""
 
-import logging
-
 import pytest
 from django.db import transaction
 

@@ -1,8 +1,8 @@
 """Tokens, with the surface of django-graphql-jwt so its clients work unchanged.
 
 `tokenAuth` logs in, `verifyToken` checks an access token, `refreshToken` trades a refresh
-token for a new pair (rotation: the old one stops working), `revokeToken` ends one session (its access tokens too) and
-`logoutAll` every session of the viewer. Refused credentials or tokens are top-level errors
+token for a new pair (rotation: the old one stops working), `revokeToken` ends one session
+(its access tokens too) and `logoutAll` every session of the viewer. Refused credentials or tokens are top-level errors
 with code `UNAUTHENTICATED` — authentication failures, not a payload's expected errors.
 """
 

@@ -171,3 +171,16 @@ def test_change_email_is_throttled(run, smtp_server, ada, settings):
         change(run, password="wrong password")
     assert codes(change(run)) == [("RATE_LIMITED", None)]
     assert smtp_server.settled() == []
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "owner", "another reader"])
+def test_the_confirmation_link_works_for_whoever_opens_it(run, smtp_server, gql, ada, viewer):
+    change(run)
+    token = confirmation(smtp_server)[0].token()
+    gql.logout()
+    if viewer == "owner":
+        gql.login(ada)
+    elif viewer == "another reader":
+        gql.login(make_user("bob"))
+    assert confirm(run, token) == {"user": {"username": "ada"}, "errors": []}
+    assert User.objects.get(pk=ada.pk).email == "ada@new.example"

@@ -230,3 +230,16 @@ def test_tokens_never_reach_the_logs(run, smtp_server, gql, ada, caplog):
     assert caplog.records
     logged = "\n".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
     assert token not in logged
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "owner", "another reader"])
+def test_request_password_reset_answers_every_viewer_alike(run, smtp_server, gql, ada, viewer):
+    if viewer == "owner":
+        gql.login(ada)
+    elif viewer == "another reader":
+        gql.login(make_user("bob"))
+    answer = without_cost(request_reset(run, "ada@example.com"))
+    assert answer == {"data": {"requestPasswordReset": {"ok": True, "errors": []}}}
+    assert [m.recipients for m in smtp_server.wait_for(1)] == [["Ada@example.com"]]
+    gql.logout()
+    assert reset(run, smtp_server.received[0].token())["user"]["username"] == "ada"

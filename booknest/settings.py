@@ -334,6 +334,14 @@ if LOG_FORMAT == "json":
 # smtp://user:password@host:587?tls=true / smtps://user:password@host:465 (booknest/email_url.py).
 globals().update(email_settings("EMAIL_URL", env_str("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BookNest <noreply@booknest.local>")
+# Account emails (apps/accounts/email_flows.py) link to the client app: `{FRONTEND_URL}/<action>
+# ?token=…`. Empty: the origin the request came to (scheme and Host, checked against
+# ALLOWED_HOSTS) — set it in production, where the client app is usually elsewhere.
+FRONTEND_URL = env_url("FRONTEND_URL", "", schemes={"http", "https"}).rstrip("/")
+# Seconds a password-reset link works (Django's own setting name; its default is 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=60)
+# Seconds a link verifying an address (after sign-up, or a change of address) works.
+EMAIL_VERIFICATION_TIMEOUT = env_int("EMAIL_VERIFICATION_TIMEOUT", 3 * 24 * 3600, minimum=60)
 
 # --- GraphQL over WebSocket (schema/ws.py) ---------------------------------------------------
 GRAPHQL_WS_KEEPALIVE_SECONDS = env_int("GRAPHQL_WS_KEEPALIVE_SECONDS", 15, minimum=1)

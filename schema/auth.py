@@ -51,7 +51,20 @@ async def resolve_viewer(token: str | None):
 
 # Operations that must work with a stale header: a client renewing its session typically still
 # sends the expired access token it is replacing (django-graphql-jwt's JWT_ALLOW_ANY_CLASSES).
-TOKEN_FIELDS = frozenset({"tokenAuth", "refreshToken", "verifyToken", "revokeToken", "register"})
+# The same for the mutations an emailed link leads to: their token is the proof, not the header.
+TOKEN_FIELDS = frozenset(
+    {
+        "tokenAuth",
+        "refreshToken",
+        "verifyToken",
+        "revokeToken",
+        "register",
+        "verifyEmail",
+        "requestPasswordReset",
+        "resetPassword",
+        "confirmEmailChange",
+    }
+)
 
 
 def _root_field_names(execution_context) -> set[str] | None:

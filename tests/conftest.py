@@ -119,3 +119,19 @@ def _asgi_application_loaded():
     saw no log records (a flake that depended on xdist's distribution).
     """
     import booknest.asgi  # noqa: F401
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free port, with EMAIL_URL pointed at it."""
+    from booknest.email_url import email_settings
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer().start()
+    for name, value in email_settings("EMAIL_URL", server.url).items():
+        setattr(settings, name, value)
+    try:
+        yield server
+    finally:
+        server.settled()  # nothing still being sent to a server about to go away
+        server.stop()

@@ -13,7 +13,16 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, RefreshToken, User
+from apps.accounts.models import (
+    EmailToken,
+    EmailTokenPurpose,
+    Profile,
+    ProfileInterest,
+    ProfileSocialLink,
+    RefreshToken,
+    Session,
+    User,
+)
 from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
 from apps.imports.models import ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
@@ -41,9 +50,11 @@ def next_number() -> int:
 
 
 def make_user(username: str | None = None, password: str | None = None, **kwargs) -> User:
-    """A user; without a password it has an unusable one (hashing is slow)."""
+    """A user; without a password it has an unusable one (hashing is slow). Its email address
+    is verified unless `email_verified_at=None` is given (an established account)."""
     username = username or f"reader{next_number()}"
     kwargs.setdefault("email", f"{username}@example.com")
+    kwargs.setdefault("email_verified_at", timezone.now())
     return User.objects.create_user(username=username, password=password, **kwargs)
 
 
@@ -67,6 +78,27 @@ def make_social_link(profile: Profile | None = None, **kwargs) -> ProfileSocialL
     kwargs.setdefault("platform", "other")
     kwargs.setdefault("url", f"https://example.com/reader{next_number()}")
     return ProfileSocialLink.objects.create(profile=profile or make_profile(), **kwargs)
+
+
+def make_session(user: User | None = None, **kwargs) -> Session:
+    """A session that logged in now and lives a week (as a login would start it)."""
+    now = timezone.now()
+    kwargs.setdefault("created_at", now)
+    kwargs.setdefault("last_used_at", now)
+    kwargs.setdefault("expires_at", now + timedelta(days=7))
+    return Session.objects.create(user=user or make_user(), **kwargs)
+
+
+def make_email_token(user: User | None = None, **kwargs) -> EmailToken:
+    """An unused verification token (its digest only: the token itself is not kept)."""
+    user = user or make_user()
+    now = timezone.now()
+    kwargs.setdefault("purpose", EmailTokenPurpose.VERIFY_EMAIL)
+    kwargs.setdefault("email", user.email)
+    kwargs.setdefault("token_hash", hashlib.sha256(uuid.uuid4().bytes).hexdigest())
+    kwargs.setdefault("created_at", now)
+    kwargs.setdefault("expires_at", now + timedelta(days=3))
+    return EmailToken.objects.create(user=user, **kwargs)
 
 
 def make_refresh_token(user: User | None = None, **kwargs) -> RefreshToken:

@@ -14,7 +14,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, RefreshToken, User
+from apps.accounts.models import (
+    EmailToken,
+    Profile,
+    ProfileInterest,
+    ProfileSocialLink,
+    RefreshToken,
+    Session,
+    User,
+)
 from apps.catalog.models import (
     Author,
     AuthorRedirect,
@@ -60,6 +68,8 @@ FACTORIES = {
     ProfileInterest: f.make_profile_interest,
     ProfileSocialLink: f.make_social_link,
     RefreshToken: f.make_refresh_token,
+    Session: f.make_session,
+    EmailToken: f.make_email_token,
     Author: f.make_author,
     Genre: f.make_genre,
     Series: f.make_series,
@@ -304,3 +314,46 @@ def test_admin_changelist_queries_do_not_grow_with_rows(staff_client, model):
             assert staff_client.get(_url(model, "changelist")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_admin_user_page_shows_sessions_and_the_verified_flag(staff_client):
+    verified, unverified = f.make_user(), f.make_user(email_verified_at=None)
+    f.make_session(user=verified, user_agent="Firefox on a laptop", ip_address="203.0.113.0/24")
+    page = staff_client.get(_url(User, "change", verified.pk)).content.decode()
+    assert "Firefox on a laptop" in page and "203.0.113.0/24" in page
+    assert "email_verified_at" in page
+
+    listing = staff_client.get(_url(User, "changelist") + "?email_verified_at__isempty=1")
+    users = list(listing.context["cl"].result_list)
+    assert unverified in users and verified not in users
+
+
+def test_admin_ends_sessions_with_their_access_tokens(staff_client, client):
+    from apps.accounts.services import issue_tokens
+
+    user = f.make_user()
+    pair = issue_tokens(user)
+    session = user.sessions.get()
+    response = staff_client.post(
+        _url(Session, "changelist"), {"action": "end", "_selected_action": [session.pk]}
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.revoked_at is not None
+    assert not RefreshToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    staff_client.logout()
+    me = client.post(
+        "/graphql",
+        {"query": "{ me { username } }"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {pair.token}"},
+    ).json()
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_admin_email_tokens_are_read_only_and_never_show_a_token(staff_client):
+    token = f.make_email_token()
+    page = staff_client.get(_url(EmailToken, "change", token.pk)).content.decode()
+    assert token.token_hash not in page
+    assert token.user.username in page
+    assert "Save" not in page

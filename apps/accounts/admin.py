@@ -1,12 +1,14 @@
-"""Admin for readers: users, their profiles (with interests and links) and refresh tokens."""
+"""Admin for readers: users (with their sessions), their profiles (with interests and links)
+and refresh tokens. Sessions and emailed tokens: apps/accounts/admin_sessions.py."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.accounts.admin_sessions import SessionInline
 from apps.accounts.models import (
     Profile,
     ProfileInterest,
@@ -14,6 +16,7 @@ from apps.accounts.models import (
     RefreshToken,
     User,
 )
+from apps.accounts.sessions import end_sessions
 
 
 class BookNestUserCreationForm(AdminUserCreationForm):
@@ -49,12 +52,16 @@ class BookNestUserAdmin(UserAdmin):
     )
     fieldsets = (
         *UserAdmin.fieldsets,
+        # An operator may mark an address verified by hand (a reader who proved it otherwise).
+        ("Email", {"fields": ("email_verified_at",)}),
         ("Tokens", {"fields": ("token_version",)}),
     )
+    inlines = [SessionInline]
     readonly_fields = ("token_version", "last_login", "date_joined")
     list_display = (
         "username",
         "email",
+        "email_verified",
         "first_name",
         "last_name",
         "is_active",
@@ -62,13 +69,26 @@ class BookNestUserAdmin(UserAdmin):
         "date_joined",
         "last_login",
     )
+    list_filter = (
+        *UserAdmin.list_filter,
+        ("email_verified_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("username", "email", "first_name", "last_name")
     date_hierarchy = "date_joined"
     actions = ["log_out_everywhere"]
 
+    def get_inlines(self, request, obj):
+        # A user being added has no sessions yet (and the add form stays as it was).
+        return self.inlines if obj is not None else []
+
+    @admin.display(description="email verified", boolean=True, ordering="email_verified_at")
+    def email_verified(self, user: User) -> bool:
+        return user.email_verified_at is not None
+
     @admin.action(description="Log out everywhere (invalidate all their tokens)")
     def log_out_everywhere(self, request, queryset):
         count = queryset.update(token_version=F("token_version") + 1)
+        end_sessions(Q(user__in=queryset))
         self.message_user(request, f"{count} user(s) logged out everywhere.", messages.SUCCESS)
 
 
@@ -177,12 +197,15 @@ class RefreshTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
+        # As `revokeToken`: the token's session ends, its access tokens with it.
+        end_sessions(Q(pk__in=queryset.filter(revoked_at__isnull=True).values("family")))
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
 
     @admin.action(description="Revoke the selected tokens' whole families", permissions=["change"])
     def revoke_family(self, request, queryset):
         families = queryset.values("family")
+        end_sessions(Q(pk__in=families))
         count = RefreshToken.objects.filter(family__in=families, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )

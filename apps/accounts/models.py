@@ -23,6 +23,9 @@ class User(AbstractUser):
 
     email = models.EmailField("email address", max_length=254)
     token_version = models.PositiveIntegerField(default=0)
+    # When the reader proved they receive mail at `email` (apps/accounts/email_flows.py); null
+    # while unverified. Changing the address through `confirmEmailChange` verifies the new one.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     REQUIRED_FIELDS = ["email"]
     objects = BookNestUserManager()
@@ -37,6 +40,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 def avatar_path(profile: "Profile", filename: str) -> str:
@@ -156,3 +163,20 @@ class RefreshToken(models.Model):
 
     def __str__(self) -> str:
         return f"refresh token {self.pk} of {self.user_id}"
+
+
+# Models kept in files of their own (one concern each), registered with the app from here.
+from apps.accounts.models_email import EmailToken, EmailTokenPurpose  # noqa: E402
+from apps.accounts.models_sessions import Session  # noqa: E402
+
+__all__ = [
+    "EmailToken",
+    "EmailTokenPurpose",
+    "Profile",
+    "ProfileInterest",
+    "ProfileSocialLink",
+    "RefreshToken",
+    "Session",
+    "SocialPlatform",
+    "User",
+]

@@ -73,10 +73,11 @@ class _Errors:
 # --- signing up and logging in -----------------------------------------------------------------
 
 
-def issue_tokens(user: User, *, user_agent: str = "") -> TokenPair:
-    """A fresh access token and a refresh token starting a new session family."""
-    token, payload = create_access_token(user)
-    refresh = create_refresh_token(user, user_agent=user_agent)
+def issue_tokens(user: User, *, user_agent: str = "", ip_address: str | None = None) -> TokenPair:
+    """A new session (apps/accounts/sessions.py): its first refresh token and an access token
+    bound to it."""
+    refresh = create_refresh_token(user, user_agent=user_agent, ip_address=ip_address)
+    token, payload = create_access_token(user, refresh.session_id)
     return TokenPair(token, payload, refresh.token, refresh.expires_at)
 
 

@@ -1,7 +1,8 @@
 """Access and refresh tokens.
 
 Access token: a short-lived JWT (HS256 by default) with `sub`, `exp`, `iat`, `jti`, `type` and
-the user's token version `ver`. Only the configured algorithm is accepted and expiry is always
+the user's token version `ver`, and the id of the session it belongs to (`sid`: a refused
+token once that session is ended, apps/accounts/sessions.py). Only the configured algorithm is accepted and expiry is always
 verified, so `alg: none`, another algorithm, an expired token or a refresh token presented as an
 access token are all refused.
 
@@ -19,10 +20,11 @@ from datetime import datetime, timedelta
 import jwt
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from apps.accounts.models import RefreshToken, User
+from apps.accounts.models import RefreshToken, Session, User
+from apps.accounts.sessions import end_sessions, start_session, touch_session
 
 
 class TokenError(Exception):
@@ -33,15 +35,16 @@ class TokenError(Exception):
 class IssuedRefreshToken:
     token: str
     expires_at: datetime
+    session_id: uuid.UUID
 
 
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def access_token_payload(user: User) -> dict:
+def access_token_payload(user: User, session_id: uuid.UUID | None = None) -> dict:
     now = timezone.now()
-    return {
+    payload = {
         "iss": settings.JWT_ISSUER,
         "sub": str(user.pk),
         "username": user.get_username(),
@@ -51,10 +54,14 @@ def access_token_payload(user: User) -> dict:
         "type": "access",
         "ver": user.token_version,
     }
+    if session_id is not None:
+        payload["sid"] = str(session_id)
+    return payload
 
 
-def create_access_token(user: User) -> tuple[str, dict]:
-    payload = access_token_payload(user)
+def create_access_token(user: User, session_id: uuid.UUID | None = None) -> tuple[str, dict]:
+    """A signed access token; with `session_id`, it dies with that session."""
+    payload = access_token_payload(user, session_id)
     token = jwt.encode(payload, settings.JWT_SECRET_KEY, algorithm=settings.JWT_ALGORITHM)
     return token, payload
 
@@ -79,35 +86,70 @@ def decode_access_token(token: str) -> dict:
 
 
 def user_for_access_token(token: str) -> User:
-    """The active user an access token stands for, if the token is still valid."""
+    """The active user an access token stands for, if the token is still valid.
+
+    The user comes with `session_id`: the session the token belongs to (None for a token
+    issued without one, which only `token_version` can revoke). One query either way.
+    """
     payload = decode_access_token(token)
+    session_id = _session_claim(payload)
+    users = User.objects.all()
+    if session_id is not None:
+        live = Session.objects.filter(pk=session_id, user=OuterRef("pk"), revoked_at__isnull=True)
+        users = users.annotate(session_live=Exists(live))
     try:
-        user = User.objects.get(pk=int(payload["sub"]))
+        user = users.get(pk=int(payload["sub"]))
     except (User.DoesNotExist, ValueError):
         raise TokenError("User not found") from None
     if not user.is_active:
         raise TokenError("User is disabled")
     if user.token_version != payload["ver"]:
         raise TokenError("Token has been revoked")
+    if session_id is not None and not user.session_live:
+        raise TokenError("Token has been revoked")
+    user.session_id = session_id
     return user
 
 
+def session_of(payload: dict) -> uuid.UUID | None:
+    """The session id in an access token's claims (None: a token without one)."""
+    return _session_claim(payload)
+
+
+def _session_claim(payload: dict) -> uuid.UUID | None:
+    if "sid" not in payload:
+        return None
+    try:
+        return uuid.UUID(str(payload["sid"]))
+    except ValueError:
+        raise TokenError("Error decoding signature") from None
+
+
 def create_refresh_token(
-    user: User, *, family: uuid.UUID | None = None, user_agent: str = ""
+    user: User,
+    *,
+    family: uuid.UUID | None = None,
+    user_agent: str = "",
+    ip_address: str | None = None,
 ) -> IssuedRefreshToken:
+    """A refresh token; without `family`, the first of a new session (a login)."""
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
     expires_at = now + timedelta(seconds=settings.JWT_REFRESH_TOKEN_LIFETIME)
+    if family is None:
+        family = start_session(
+            user, expires_at=expires_at, user_agent=user_agent, ip_address=ip_address
+        ).pk
     RefreshToken.objects.create(
         user=user,
         token_hash=_hash(raw),
-        family=family or uuid.uuid4(),
+        family=family,
         token_version=user.token_version,
         created_at=now,
         expires_at=expires_at,
         user_agent=user_agent[:300],
     )
-    return IssuedRefreshToken(raw, expires_at)
+    return IssuedRefreshToken(raw, expires_at, family)
 
 
 def rotate_refresh_token(raw: str, *, user_agent: str = "") -> tuple[User, IssuedRefreshToken]:
@@ -132,11 +174,13 @@ def rotate_refresh_token(raw: str, *, user_agent: str = "") -> tuple[User, Issue
             RefreshToken.objects.filter(family=token.family, revoked_at__isnull=True).update(
                 revoked_at=now
             )
+            end_sessions(Q(pk=token.family))
         else:
             _check_usable(token, now)
             token.rotated_at = now
             token.save(update_fields=["rotated_at"])
             successor = create_refresh_token(token.user, family=token.family, user_agent=user_agent)
+            touch_session(token.family, expires_at=successor.expires_at)
             return token.user, successor
     raise TokenError(f"Refresh token was already used; its session {reused_family} was revoked")
 
@@ -151,11 +195,20 @@ def _check_usable(token: RefreshToken, now: datetime) -> None:
 
 
 def revoke_refresh_token(raw: str) -> bool:
-    """Revoke one refresh token (log out this session); False when it was not a live token."""
-    updated = RefreshToken.objects.filter(
-        token_hash=_hash(raw or ""), revoked_at__isnull=True, rotated_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    return updated == 1
+    """Revoke one refresh token and end its session (its access tokens too): log out this
+    session. False when it was not a live token."""
+    with transaction.atomic():
+        token = (
+            RefreshToken.objects.select_for_update()
+            .filter(token_hash=_hash(raw or ""), revoked_at__isnull=True, rotated_at__isnull=True)
+            .first()
+        )
+        if token is None:
+            return False
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        end_sessions(Q(pk=token.family))
+    return True
 
 
 def revoke_all_tokens(user: User) -> None:
@@ -165,4 +218,5 @@ def revoke_all_tokens(user: User) -> None:
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+        end_sessions(Q(user=user))
     user.refresh_from_db(fields=["token_version"])

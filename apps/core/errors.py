@@ -19,6 +19,8 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     PASSWORD_TOO_WEAK = "PASSWORD_TOO_WEAK"  # noqa: S105 - an error code, not a password
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    # An emailed link's token that is unknown, used, expired or overtaken (apps/accounts/).
+    INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 - an error code, not a password
     # Too many attempts lately (apps/accounts/throttle.py): the message says how long to wait.
     RATE_LIMITED = "RATE_LIMITED"
     # Refused uploads (apps/media/images.py).

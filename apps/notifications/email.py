@@ -47,8 +47,11 @@ def compose(kind, actor, data: dict) -> tuple[str, str]:
 
 
 def email_after_commit(recipient, kind, *, actor=None, data: dict | None = None) -> None:
-    """Mail `recipient` about one notification once the caller's transaction commits."""
-    if not recipient.email:
+    """Mail `recipient` about one notification once the caller's transaction commits.
+
+    Not before the reader verified the address (apps/accounts/email_flows.py): until then it
+    may be someone else's, who never asked for BookNest's mail."""
+    if not recipient.email or recipient.email_verified_at is None:
         return
     subject, body = compose(kind, actor, data or {})
     address = recipient.email

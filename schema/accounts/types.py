@@ -21,6 +21,7 @@ from schema.accounts.loaders import (
     ProfileByUserIdLoader,
     SocialLinksByProfileIdLoader,
 )
+from schema.accounts.session_types import MAX_SESSIONS_LISTED, SessionType, sessions_of
 from schema.context import Info
 from schema.enums import PrivacyEnum
 from schema.fields import PkId, connection, context_field, model_field
@@ -117,6 +118,25 @@ class UserType(PkId, relay.Node):
     def email(self, info: Info) -> str:
         require_owner(info, self.pk, "an email address")
         return self.email
+
+    @reads("email_verified_at")
+    @context_field(
+        description="Whether the reader confirmed their email address (the link mailed at "
+        "sign-up, `requestEmailVerification`, or a confirmed change of address). Until then "
+        "no notification email is sent to it and `changeEmail` is refused. Only the reader may "
+        "read it."
+    )
+    def email_verified(self, info: Info) -> bool:
+        require_owner(info, self.pk, "whether an email address is verified")
+        return self.email_verified_at is not None
+
+    @strawberry_django.field(
+        description="The reader's logged-in sessions that can still be used, most recently "
+        f"used first (at most {MAX_SESSIONS_LISTED}). Only the reader may read them."
+    )
+    async def sessions(self, info: Info) -> list[SessionType]:
+        require_owner(info, self.pk, "sessions")
+        return await sessions_of(info, self)
 
     @reads()
     @context_field(description="True when this user is the viewer.")

@@ -6,9 +6,11 @@ import strawberry
 from asgiref.sync import sync_to_async
 
 from apps.accounts import throttle
-from apps.accounts.services import change_password, issue_tokens, register
+from apps.accounts.email_flows import register_and_verify
+from apps.accounts.services import change_password, issue_tokens
 from apps.core.errors import ErrorCode
 from schema.accounts.inputs import RegisterInput
+from schema.accounts.links import frontend_url
 from schema.accounts.mutations.auth import JSON, expires_in, log_in, user_agent
 from schema.accounts.types import UserType
 from schema.auth import require_user
@@ -27,8 +29,10 @@ async def session_payload(payload_class, info: Info, outcome):
             refresh_expires_in=None,
             errors=outcome.errors,
         )
-    pair = await sync_to_async(issue_tokens)(outcome.value, user_agent=user_agent(info))
-    log_in(info, outcome.value)
+    pair = await sync_to_async(issue_tokens)(
+        outcome.value, user_agent=user_agent(info), ip_address=info.context.client_ip
+    )
+    log_in(info, outcome.value, pair)
     return payload_class(
         user=outcome.value,
         token=pair.token,
@@ -74,7 +78,8 @@ class ChangePasswordPayload:
 @strawberry.type
 class AccountMutation:
     @strawberry.mutation(
-        description="Create an account and log it in: the payload carries its first tokens."
+        description="Create an account and log it in: the payload carries its first tokens. "
+        "A link to verify the address is mailed to it (see `verifyEmail`)."
     )
     async def register(
         self,
@@ -86,7 +91,13 @@ class AccountMutation:
         except throttle.Throttled as exc:
             error = MutationError(code=ErrorCode.RATE_LIMITED, field=None, message=str(exc))
             return await session_payload(RegisterPayload, info, Outcome(errors=[error]))
-        outcome = await run(register, input.username, input.email, input.password)
+        outcome = await run(
+            register_and_verify,
+            input.username,
+            input.email,
+            input.password,
+            frontend_url=frontend_url(info),
+        )
         return await session_payload(RegisterPayload, info, outcome)
 
     @strawberry.mutation(

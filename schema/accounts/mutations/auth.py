@@ -1,8 +1,8 @@
 """Tokens, with the surface of django-graphql-jwt so its clients work unchanged.
 
 `tokenAuth` logs in, `verifyToken` checks an access token, `refreshToken` trades a refresh
-token for a new pair (rotation: the old one stops working), `revokeToken` ends one session and
-`logoutAll` every session of the viewer. Refused credentials or tokens are top-level errors
+token for a new pair (rotation: the old one stops working), `revokeToken` ends one session
+(its access tokens too) and `logoutAll` every session of the viewer. Refused credentials or tokens are top-level errors
 with code `UNAUTHENTICATED` — authentication failures, not a payload's expected errors.
 """
 
@@ -30,9 +30,12 @@ def user_agent(info: Info) -> str:
     return str(headers.get("User-Agent") or headers.get("user-agent") or "")
 
 
-def log_in(info: Info, user) -> None:
+def log_in(info: Info, user, pair: TokenPair | None = None) -> None:
     """The rest of this operation sees `user` as the viewer (as django-graphql-jwt does), so
-    the payload can show what only the user may read, such as their email address."""
+    the payload can show what only the user may read, such as their email address (and, with
+    the new `pair`, which of the user's sessions is this one)."""
+    if pair is not None:
+        user.session_id = tokens.session_of(pair.payload)
     info.context.user = user
 
 
@@ -119,8 +122,10 @@ class AuthMutation:
         except ServiceError:
             raise unauthenticated(BAD_CREDENTIALS) from None
         await attempt.succeeded()
-        pair = await sync_to_async(issue_tokens)(user, user_agent=user_agent(info))
-        log_in(info, user)
+        pair = await sync_to_async(issue_tokens)(
+            user, user_agent=user_agent(info), ip_address=info.context.client_ip
+        )
+        log_in(info, user, pair)
         return TokenAuthPayload(
             token=pair.token,
             refresh_token=pair.refresh_token,
@@ -167,7 +172,7 @@ class AuthMutation:
         except tokens.TokenError as exc:
             raise unauthenticated(str(exc)) from None
         await attempt.succeeded()
-        token, payload = tokens.create_access_token(user)
+        token, payload = tokens.create_access_token(user, successor.session_id)
         return RefreshTokenPayload(
             token=token,
             refresh_token=successor.token,
@@ -176,8 +181,8 @@ class AuthMutation:
         )
 
     @strawberry.mutation(
-        description="Log out one session: its refresh token stops working (access tokens "
-        "already issued live out their short lifetime). Unknown or already spent: a top-level "
+        description="Log out one session: its refresh token and the access tokens issued to "
+        "the session stop working at once. Unknown or already spent: a top-level "
         "`UNAUTHENTICATED` error."
     )
     async def revoke_token(

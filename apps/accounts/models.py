@@ -156,3 +156,13 @@ class RefreshToken(models.Model):
 
     def __str__(self) -> str:
         return f"refresh token {self.pk} of {self.user_id}"
+
+
+# Personal access tokens and personal data exports live in a module of their own.
+from apps.accounts.models_tokens import (  # noqa: E402, F401
+    PersonalAccessToken,
+    PersonalDataExport,
+    PersonalExportStatus,
+    TokenScope,
+    TokenViewer,
+)

@@ -1,9 +1,14 @@
-"""Account mutations: tokens, sign-up and password, profile."""
+"""Account mutations: tokens, sign-up and password, profile, personal access tokens, leaving."""
 
 from strawberry.tools import merge_types
 
 from schema.accounts.mutations.account import AccountMutation
 from schema.accounts.mutations.auth import AuthMutation
+from schema.accounts.mutations.leaving import LeavingMutation
+from schema.accounts.mutations.personal_tokens import PersonalTokensMutation
 from schema.accounts.mutations.profile import ProfileMutation
 
-AccountsMutation = merge_types("AccountsMutation", (AuthMutation, AccountMutation, ProfileMutation))
+AccountsMutation = merge_types(
+    "AccountsMutation",
+    (AuthMutation, AccountMutation, ProfileMutation, PersonalTokensMutation, LeavingMutation),
+)

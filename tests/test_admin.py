@@ -14,7 +14,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, RefreshToken, User
+from apps.accounts.models import (
+    PersonalAccessToken,
+    PersonalDataExport,
+    Profile,
+    ProfileInterest,
+    ProfileSocialLink,
+    RefreshToken,
+    User,
+)
+from apps.accounts.personal_tokens import create_personal_access_token
 from apps.catalog.models import (
     Author,
     AuthorRedirect,
@@ -60,6 +69,8 @@ FACTORIES = {
     ProfileInterest: f.make_profile_interest,
     ProfileSocialLink: f.make_social_link,
     RefreshToken: f.make_refresh_token,
+    PersonalAccessToken: lambda: create_personal_access_token(f.make_user(), "sync", ["read"])[0],
+    PersonalDataExport: lambda: PersonalDataExport.objects.create(user=f.make_user()),
     Author: f.make_author,
     Genre: f.make_genre,
     Series: f.make_series,

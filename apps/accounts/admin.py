@@ -1,4 +1,5 @@
-"""Admin for readers: users, their profiles (with interests and links) and refresh tokens."""
+"""Admin for readers: users, their profiles (with interests and links), refresh tokens, and
+(apps/accounts/admin_tokens.py) personal access tokens and personal data exports."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -7,6 +8,8 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from apps.accounts.admin_tokens import PersonalAccessTokenInline
+from apps.accounts.deletion import erase_account
 from apps.accounts.models import (
     Profile,
     ProfileInterest,
@@ -64,12 +67,49 @@ class BookNestUserAdmin(UserAdmin):
     )
     search_fields = ("username", "email", "first_name", "last_name")
     date_hierarchy = "date_joined"
-    actions = ["log_out_everywhere"]
+    actions = ["log_out_everywhere", "export_personal_data", "delete_accounts"]
+    inlines = [PersonalAccessTokenInline]
 
     @admin.action(description="Log out everywhere (invalidate all their tokens)")
     def log_out_everywhere(self, request, queryset):
         count = queryset.update(token_version=F("token_version") + 1)
         self.message_user(request, f"{count} user(s) logged out everywhere.", messages.SUCCESS)
+
+    @admin.action(description="Export their personal data (ZIP, under Personal data exports)")
+    def export_personal_data(self, request, queryset):
+        from apps.accounts.personal_export import start_personal_export
+        from apps.core.errors import ServiceError
+
+        started = 0
+        for user in queryset:
+            try:
+                start_personal_export(user)
+                started += 1
+            except ServiceError as exc:
+                self.message_user(request, f"{user}: {exc}", messages.WARNING)
+        self.message_user(request, f"{started} export(s) started.", messages.SUCCESS)
+
+    @admin.action(
+        description="Delete account and all their data (as deleteAccount)", permissions=["delete"]
+    )
+    def delete_accounts(self, request, queryset):
+        """What `deleteAccount` does (copies' holders notified, aggregates recomputed, files
+        removed), for any account, staff included; no password asked."""
+        users = list(queryset)
+        for user in users:
+            erase_account(user)
+        self.message_user(request, f"{len(users)} account(s) deleted.", messages.SUCCESS)
+
+    def get_inlines(self, request, obj):
+        # The tokens of an existing user only: the add form stays the plain one.
+        return self.inlines if obj is not None else []
+
+    def delete_model(self, request, obj):
+        erase_account(obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            erase_account(user)
 
 
 class ProfileInterestInline(admin.TabularInline):

@@ -60,12 +60,6 @@ def _delete_pointers(doomed: dict[type, set]) -> None:
 
 def delete_account(user: User, password: str) -> None:
     """Delete the account of `user`, whose `password` this is, and all that is theirs."""
-    from apps.catalog.models import Book
-    from apps.imports.models import ImportJob
-    from apps.lending.departure import release_for_departure
-    from apps.reading.models import Rating
-    from apps.reading.services.ratings import refresh_rating_stats
-
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=user.pk).first()
         if user is None:
@@ -81,6 +75,20 @@ def delete_account(user: User, password: str) -> None:
                 field="password",
                 code=ErrorCode.INVALID_CREDENTIALS,
             )
+        erase_account(user)
+
+
+def erase_account(user: User) -> None:
+    """Delete the account and all that is the reader's, with no questions asked (the admin's
+    "Delete account and all their data" action; `delete_account` after its checks)."""
+    from apps.catalog.models import Book
+    from apps.imports.models import ImportJob
+    from apps.lending.departure import release_for_departure
+    from apps.reading.models import Rating
+    from apps.reading.services.ratings import refresh_rating_stats
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
         rated = sorted(
             set(Rating.objects.filter(user_id=user.pk).values_list("book_id", flat=True))
         )

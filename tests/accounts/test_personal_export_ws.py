@@ -10,7 +10,12 @@ from apps.accounts.tokens import create_access_token
 from tests.factories import make_user
 from tests.schema.accounts.test_personal_access_tokens_ws import connect, receive
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+# serialized_rollback: the flush after a transactional test would otherwise also remove the
+# notification types the migrations created, for every test after it.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.asyncio,
+]
 
 PROGRESS = """subscription($id: ID!) {
   personalDataExportProgress(id: $id) { status downloadUrl } }"""

@@ -14,7 +14,12 @@ from booknest.asgi import application
 from tests.factories import make_user
 from tests.schema.accounts.pat_helpers import pat
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+# serialized_rollback: the flush after a transactional test would otherwise also remove the
+# notification types the migrations created, for every test after it.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.asyncio,
+]
 
 TIMEOUT = 10
 NOTIFICATIONS = "subscription { notificationAdded { notification { actor { username } } } }"

@@ -138,3 +138,32 @@ def test_sessions_are_not_limited_by_scopes(gql, ada, book):
         'mutation { createPersonalAccessToken(input: {name: "n", scopes: [READ]}) { token } }'
     )["data"]["createPersonalAccessToken"]["token"]
     assert token.startswith("bn_pat_")
+
+
+def test_over_http_a_refused_scope_is_403_insufficient_scope(client, ada):
+    secret = pat(ada, "read")
+    response = client.post(
+        "/graphql",
+        {"query": "mutation { logoutAll { ok } }"},
+        content_type="application/json",
+        headers={**bearer(secret), "Accept": "application/graphql-response+json"},
+    )
+    assert response.status_code == 403
+    assert response["WWW-Authenticate"] == 'Bearer error="insufficient_scope"'
+    response = client.post(
+        "/graphql",
+        {"query": 'mutation { unfollow(userId: "VXNlcjox") { errors { code } } }'},
+        content_type="application/json",
+        headers={**bearer(secret), "Accept": "application/graphql-response+json"},
+    )
+    assert response.status_code == 403
+    assert response["WWW-Authenticate"] == 'Bearer error="insufficient_scope", scope="write"'
+    # Legacy application/json clients get 200 with the error, as for other request errors.
+    legacy = client.post(
+        "/graphql",
+        {"query": "mutation { logoutAll { ok } }"},
+        content_type="application/json",
+        headers=bearer(secret),
+    )
+    assert legacy.status_code == 200
+    assert legacy.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -195,3 +195,33 @@ def test_the_link_expires_and_cannot_be_forged(
     assert client.get(url[:-3] + "xyz").status_code == 404
     settings.EXPORT_LINK_MAX_AGE = -1
     assert client.get(url).status_code == 404
+
+
+def test_with_the_worker_runner_the_export_is_queued_for_the_import_workers(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from apps.accounts.personal_export import start_personal_export
+    from apps.imports import jobs
+    from apps.imports.consumers import ImportWorker
+
+    # A channel of this test's own: no live worker of another test takes the message.
+    channel = f"imports-test-{uuid.uuid4().hex}"
+    monkeypatch.setattr(jobs, "IMPORT_CHANNEL", channel)
+    settings.IMPORT_RUNNER = "worker"
+    ada = make_user("ada")
+    with django_capture_on_commit_callbacks(execute=True):
+        export = start_personal_export(ada)
+    message = async_to_sync(get_channel_layer(jobs.IMPORT_LAYER).receive)(channel)
+    assert message == {"type": "personal_export.run", "export_id": export.pk}
+    export.refresh_from_db()
+    assert export.status == "pending"  # nothing ran in the server process
+
+    ImportWorker().personal_export_run(message)
+
+    export.refresh_from_db()
+    assert export.status == "succeeded" and export.size > 0

@@ -9,6 +9,8 @@ a README. Sessions and tokens are metadata only: never a secret, a hash or a pas
 
 The job runs where imports run (IMPORT_RUNNER: a thread, the `imports` worker channel, or
 inline); its progress goes to the group `personal_export.<id>` (`personalDataExportProgress`).
+One export at a time per reader; one left PENDING or RUNNING for IMPORT_STALE_AFTER seconds (its
+runner died) no longer blocks a new one, which replaces it.
 The finished ZIP is downloaded through a signed link that expires after EXPORT_LINK_MAX_AGE
 seconds, as `exportLibrary`'s does. A reader keeps one export: starting a new one deletes the
 older ones and their files.
@@ -22,6 +24,7 @@ import logging
 import threading
 import uuid
 import zipfile
+from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -67,7 +70,12 @@ def start_personal_export(user: User) -> PersonalDataExport:
     with transaction.atomic():
         # The reader's row lock queues two simultaneous requests, so only one passes the check.
         list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
-        if PersonalDataExport.objects.filter(user_id=user.pk, status__in=ACTIVE).exists():
+        # One at a time; an export whose runner died (a restart) stops counting after a while.
+        stale_before = timezone.now() - timedelta(seconds=settings.IMPORT_STALE_AFTER)
+        busy = PersonalDataExport.objects.filter(
+            user_id=user.pk, status__in=ACTIVE, created_at__gte=stale_before
+        )
+        if busy.exists():
             raise Conflict("An export of your data is already being prepared.")
         older = list(PersonalDataExport.objects.filter(user_id=user.pk))
         names = [e.file.name for e in older if e.file]
@@ -119,20 +127,26 @@ def run_personal_export(export_id: int) -> None:
         return
     export = PersonalDataExport.objects.select_related("user").get(pk=export_id)
     publish_progress(export)
+    values = {"status": PersonalExportStatus.FAILED}
     try:
         data = build_zip(export.user)
         name = f"booknest-data-{export.user.username}-{uuid.uuid4().hex[:12]}.zip"
         export.file.save(name, ContentFile(data), save=False)
-        export.size = len(data)
-        export.status = PersonalExportStatus.SUCCEEDED
+        values = {"status": PersonalExportStatus.SUCCEEDED, "file": export.file.name}
+        values["size"] = len(data)
     except Exception:
         log.exception("personal data export %s failed", export_id)
-        export.status = PersonalExportStatus.FAILED
-        export.error = "The export could not be built; please try again."
-    export.finished_at = timezone.now()
+        values["error"] = "The export could not be built; please try again."
     with transaction.atomic():
-        export.save(update_fields=["file", "size", "status", "error", "finished_at"])
-        publish_progress(export)
+        ended = PersonalDataExport.objects.filter(
+            pk=export_id, status=PersonalExportStatus.RUNNING
+        ).update(finished_at=timezone.now(), **values)
+        if ended:
+            export.refresh_from_db()
+            publish_progress(export)
+    if not ended and values.get("file"):
+        # The export (or the whole account) was deleted meanwhile: keep no orphan ZIP.
+        delete_files([values["file"]])
 
 
 # --- the download link ---------------------------------------------------------------------------

@@ -170,6 +170,38 @@ def test_one_export_at_a_time(gql):
     assert second == {"export": None, "errors": [{"code": "CONFLICT", "field": None}]}
 
 
+def test_an_export_whose_runner_died_does_not_block_the_next(gql, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ada = make_user("ada")
+    stuck = PersonalDataExport.objects.create(user=ada, status="running")
+    PersonalDataExport.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - timedelta(seconds=settings.IMPORT_STALE_AFTER + 1)
+    )
+    started = gql.login(ada)(EXPORT)["data"]["exportPersonalData"]
+    assert started["errors"] == []
+    assert not PersonalDataExport.objects.filter(pk=stuck.pk).exists()
+
+
+def test_an_export_deleted_while_it_runs_leaves_no_file(tmp_path, monkeypatch):
+    from apps.accounts import personal_export
+
+    ada = make_user("ada")
+    export = PersonalDataExport.objects.create(user=ada)
+    build = personal_export.build_zip
+
+    def build_then_vanish(user):
+        data = build(user)
+        PersonalDataExport.objects.filter(pk=export.pk).delete()  # e.g. deleteAccount
+        return data
+
+    monkeypatch.setattr(personal_export, "build_zip", build_then_vanish)
+    personal_export.run_personal_export(export.pk)
+    assert list((tmp_path / "media").rglob("*.zip")) == []
+
+
 def test_others_and_anonymous_see_no_export(gql, client, django_capture_on_commit_callbacks):
     ada = make_user("ada")
     export_and_download(gql, client, ada, django_capture_on_commit_callbacks)

@@ -64,6 +64,10 @@ def release_for_departure(user) -> None:
         .select_related("copy__owner")
         .order_by("id")
     )
-    Reservation.objects.filter(user_id=user.pk).delete()
+    # Ended, not deleted: the account's deletion removes them with everything that points at
+    # them (apps/accounts/deletion.py finds them there).
+    Reservation.objects.filter(pk__in=[hold.pk for hold in holds]).update(
+        status=ReservationStatus.CANCELLED, ended_at=now
+    )
     for hold in holds:
         _hand_over(hold.copy, now)

@@ -139,7 +139,8 @@ def build_world() -> World:
     )
     dan_waiting = make_reservation(dan, copy_ready.book)
     eves_copy = make_book_copy(make_book("Odyssey"), eve)
-    _ready(ada, eves_copy)
+    adas_hold = _ready(ada, eves_copy)
+    make_notification(eve, type=follower_type, target=adas_hold)  # about ada's reservation
     frank_waiting = make_reservation(frank, eves_copy.book)
 
     job = make_import_job(ada, status="failed", total_rows=3, processed_rows=1, failed_count=1)

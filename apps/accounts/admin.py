@@ -77,13 +77,13 @@ class BookNestUserAdmin(UserAdmin):
 
     @admin.action(description="Export their personal data (ZIP, under Personal data exports)")
     def export_personal_data(self, request, queryset):
-        from apps.accounts.personal_export import start_personal_export
+        from apps.accounts.personal_export import export_personal_data
         from apps.core.errors import ServiceError
 
         started = 0
         for user in queryset:
             try:
-                start_personal_export(user)
+                export_personal_data(user)
                 started += 1
             except ServiceError as exc:
                 self.message_user(request, f"{user}: {exc}", messages.WARNING)

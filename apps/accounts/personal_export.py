@@ -65,7 +65,7 @@ def publish_progress(export: PersonalDataExport) -> None:
 # --- starting and running ------------------------------------------------------------------------
 
 
-def start_personal_export(user: User) -> PersonalDataExport:
+def export_personal_data(user: User) -> PersonalDataExport:
     """A PENDING export of the reader's data, queued; CONFLICT while one is under way."""
     with transaction.atomic():
         # The reader's row lock queues two simultaneous requests, so only one passes the check.

@@ -237,7 +237,7 @@ def test_with_the_worker_runner_the_export_is_queued_for_the_import_workers(
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
 
-    from apps.accounts.personal_export import start_personal_export
+    from apps.accounts.personal_export import export_personal_data
     from apps.imports import jobs
     from apps.imports.consumers import ImportWorker
 
@@ -247,7 +247,7 @@ def test_with_the_worker_runner_the_export_is_queued_for_the_import_workers(
     settings.IMPORT_RUNNER = "worker"
     ada = make_user("ada")
     with django_capture_on_commit_callbacks(execute=True):
-        export = start_personal_export(ada)
+        export = export_personal_data(ada)
     message = async_to_sync(get_channel_layer(jobs.IMPORT_LAYER).receive)(channel)
     assert message == {"type": "personal_export.run", "export_id": export.pk}
     export.refresh_from_db()

@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 
 from apps.accounts.deletion import delete_account
-from apps.accounts.personal_export import start_personal_export
+from apps.accounts.personal_export import export_personal_data
 from schema.accounts.personal_tokens import PersonalDataExportType
 from schema.auth import require_user
 from schema.context import Info
@@ -52,7 +52,7 @@ class LeavingMutation:
     )
     async def export_personal_data(self, info: Info) -> ExportPersonalDataPayload:
         user = require_user(info)
-        outcome = await run(start_personal_export, user)
+        outcome = await run(export_personal_data, user)
         return ExportPersonalDataPayload(export=outcome.value, errors=outcome.errors)
 
     @strawberry.mutation(

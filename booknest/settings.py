@@ -214,6 +214,9 @@ if JWT_ALGORITHM not in {"HS256", "HS384", "HS512"}:
 JWT_SECRET_KEY = env_str("JWT_SECRET_KEY") or SECRET_KEY
 JWT_ACCESS_TOKEN_LIFETIME = env_int("JWT_ACCESS_TOKEN_LIFETIME", 15 * 60, minimum=10)
 JWT_REFRESH_TOKEN_LIFETIME = env_int("JWT_REFRESH_TOKEN_LIFETIME", 7 * 24 * 3600, minimum=60)
+# Personal access tokens (apps/accounts/personal_tokens.py): `lastUsedAt` is written at most once
+# per this many seconds per token.
+PAT_LAST_USED_INTERVAL = env_int("PAT_LAST_USED_INTERVAL", 300, minimum=0)
 JWT_ISSUER = env_str("JWT_ISSUER", "booknest")
 
 # --- Internationalisation --------------------------------------------------------------------

@@ -7,6 +7,7 @@ from strawberry.tools import merge_types
 
 from schema.accounts.mutations import AccountsMutation
 from schema.accounts.queries import AccountsQuery
+from schema.accounts.subscriptions import AccountsSubscription
 from schema.accounts.types import UserType
 from schema.auth import AuthenticationExtension
 from schema.catalog.mutations import CatalogMutation
@@ -44,8 +45,9 @@ from schema.search.queries import SearchQuery
 from schema.social.mutations import SocialMutation
 from schema.social.queries import SocialQuery
 from schema.social.types import ActivityType
-from schema.subscriptions import Subscription
+from schema.subscriptions import Subscription as StreamsSubscription
 from schema.subscriptions.context import PerOperationContext
+from schema.token_scopes import TokenScopes
 
 Query = merge_types(
     "Query",
@@ -76,6 +78,8 @@ Mutation = merge_types(
         ImportsMutation,
     ),
 )
+Subscription = merge_types("Subscription", (StreamsSubscription, AccountsSubscription))
+Subscription.__doc__ = StreamsSubscription.__doc__
 Mutation.__doc__ = (
     "Everything BookNest lets a client change. Expected failures come back in each payload's "
     "`errors`; top-level errors mean the request itself was refused."
@@ -89,7 +93,8 @@ schema = strawberry.Schema(
     # Order matters: hooks run in this order on the way in, in reverse on the way out.
     # PerOperationContext first: a WebSocket operation gets its own context before anything runs;
     # OperationLog then times and logs the whole operation, seeing errors as clients see them
-    # (after MaskErrors). The allow-list and the limits refuse before anything executes; the
+    # (after MaskErrors). A personal access token's scopes are checked right after its
+    # authentication. The allow-list and the limits refuse before anything executes; the
     # rate limit spends the cost the limits computed.
     extensions=[
         PerOperationContext,
@@ -97,6 +102,7 @@ schema = strawberry.Schema(
         MaskErrors,
         IntrospectionSwitch,
         AuthenticationExtension,
+        TokenScopes,
         PersistedOperations,
         OperationLimits,
         RateLimit,

@@ -1,7 +1,9 @@
-"""Who is asking: the JWT in the `Authorization` header, checked once per operation.
+"""Who is asking: the token in the `Authorization` header, checked once per operation.
 
 `Authorization: Bearer <token>` and `Authorization: JWT <token>` (django-graphql-jwt's prefix)
-are accepted. No header means an anonymous viewer. A header with a bad, expired or revoked
+are accepted. The token is a JWT access token, or a personal access token (`bn_pat_…`,
+apps/accounts/personal_tokens.py), which makes the viewer a `TokenViewer` limited by the
+token's scopes (schema/token_scopes.py); the same function serves HTTP and WebSockets. No header means an anonymous viewer. A header with a bad, expired or revoked
 token fails the whole operation with a top-level `UNAUTHENTICATED` error: the client asked to
 be someone and is not, so answering as anonymous would hide the problem.
 
@@ -16,6 +18,10 @@ from django.contrib.auth.models import AnonymousUser
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
+from apps.accounts.personal_tokens import (
+    is_personal_access_token,
+    viewer_for_personal_access_token,
+)
 from apps.accounts.tokens import TokenError, user_for_access_token
 from apps.core.errors import ErrorCode
 
@@ -43,8 +49,13 @@ async def resolve_viewer(token: str | None):
         return AnonymousUser(), None
     if not token:
         return AnonymousUser(), "Authorization header must be `Bearer <token>` or `JWT <token>`"
+    check = (
+        viewer_for_personal_access_token
+        if is_personal_access_token(token)
+        else user_for_access_token
+    )
     try:
-        return await sync_to_async(user_for_access_token)(token), None
+        return await sync_to_async(check)(token), None
     except TokenError as exc:
         return AnonymousUser(), str(exc)
 

@@ -12,7 +12,9 @@ The view follows the GraphQL-over-HTTP specification (draft), audited by `graphq
   `application/graphql-response+json`, 200 with `application/json` (the legacy type, whose
   clients cannot trust a non-200 body). Field errors during execution → 200 with both.
 - A refused `Authorization` header → 401 (with `WWW-Authenticate`) under
-  `application/graphql-response+json`, 200 under `application/json`.
+  `application/graphql-response+json`, 200 under `application/json`; an operation a personal
+  access token's scopes do not allow → 403 with `WWW-Authenticate: Bearer
+  error="insufficient_scope"` (and the scope needed), likewise.
 """
 
 import re
@@ -56,6 +58,7 @@ REQUEST_ERROR_STATUS = {
     "RATE_LIMITED": 429,
     "SERVICE_UNAVAILABLE": 503,
     "OPERATION_NOT_ALLOWED": 403,  # the allow-list (schema/persisted/)
+    "FORBIDDEN": 403,  # a personal access token's scopes (schema/token_scopes.py)
 }
 # Statuses every client must see, whatever the media type (a legacy `application/json` client
 # gets 200 for GraphQL errors it could not otherwise trust).
@@ -92,6 +95,13 @@ def is_request_error(result: ExecutionResult) -> bool:
     return (
         result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
     )
+
+
+def insufficient_scope(errors) -> str:
+    """The `WWW-Authenticate` value of a refusal by schema/token_scopes.py."""
+    scopes = {(e.extensions or {}).get("requiredScope") for e in errors} - {None}
+    scope = f', scope="{min(scopes).lower()}"' if scopes else ""
+    return f'Bearer error="insufficient_scope"{scope}'
 
 
 class GraphQLView(AsyncGraphQLView):
@@ -193,6 +203,9 @@ class GraphQLView(AsyncGraphQLView):
                 status = 200
             if status == 401:
                 headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            if status == 403 and "FORBIDDEN" in codes:
+                # RFC 6750: the token lacks what the request needs (a scope, or any token).
+                headers["WWW-Authenticate"] = insufficient_scope(result.errors)
         elif "SERVICE_UNAVAILABLE" in codes:
             status = 503  # a dependency (the database) failed during execution
         response = self.json_response(data, media_type, status, headers)

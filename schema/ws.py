@@ -2,7 +2,8 @@
 
 - Authentication once per connection, in `connection_init`: payload `{"authToken": "<access
   token>"}` (or `{"Authorization": "Bearer <token>"}`), else the handshake's `Authorization`
-  header. A bad, expired or revoked token closes the connection with 4403 (both protocols);
+  header; a personal access token (`bn_pat_…`) is accepted the same way (schema/auth.py), its
+  scopes checked for each operation (schema/token_scopes.py). A bad, expired or revoked token closes the connection with 4403 (both protocols);
   no token at all means an anonymous viewer, who may subscribe to public streams only.
 - Origins: a browser page may connect from the server's own origin (its host in
   `DJANGO_ALLOWED_HOSTS`: `BrowserOriginValidator`, booknest/asgi.py, then Strawberry's same-origin

@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from apps.accounts.models import (
     EmailToken,
+    PersonalAccessToken,
+    PersonalDataExport,
     Profile,
     ProfileInterest,
     ProfileSocialLink,
@@ -23,6 +25,7 @@ from apps.accounts.models import (
     Session,
     User,
 )
+from apps.accounts.personal_tokens import create_personal_access_token
 from apps.catalog.models import (
     Author,
     AuthorRedirect,
@@ -70,6 +73,8 @@ FACTORIES = {
     RefreshToken: f.make_refresh_token,
     Session: f.make_session,
     EmailToken: f.make_email_token,
+    PersonalAccessToken: lambda: create_personal_access_token(f.make_user(), "sync", ["read"])[0],
+    PersonalDataExport: lambda: PersonalDataExport.objects.create(user=f.make_user()),
     Author: f.make_author,
     Genre: f.make_genre,
     Series: f.make_series,

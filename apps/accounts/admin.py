@@ -1,5 +1,6 @@
 """Admin for readers: users (with their sessions), their profiles (with interests and links)
-and refresh tokens. Sessions and emailed tokens: apps/accounts/admin_sessions.py."""
+and refresh tokens. Sessions and emailed tokens: apps/accounts/admin_sessions.py; personal
+access tokens and personal data exports: apps/accounts/admin_tokens.py."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -9,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.accounts.admin_sessions import SessionInline
+from apps.accounts.admin_tokens import PersonalAccessTokenInline
+from apps.accounts.deletion import erase_account
 from apps.accounts.models import (
     Profile,
     ProfileInterest,
@@ -56,7 +59,7 @@ class BookNestUserAdmin(UserAdmin):
         ("Email", {"fields": ("email_verified_at",)}),
         ("Tokens", {"fields": ("token_version",)}),
     )
-    inlines = [SessionInline]
+    inlines = [SessionInline, PersonalAccessTokenInline]
     readonly_fields = ("token_version", "last_login", "date_joined")
     list_display = (
         "username",
@@ -75,10 +78,10 @@ class BookNestUserAdmin(UserAdmin):
     )
     search_fields = ("username", "email", "first_name", "last_name")
     date_hierarchy = "date_joined"
-    actions = ["log_out_everywhere"]
+    actions = ["log_out_everywhere", "export_personal_data", "delete_accounts"]
 
     def get_inlines(self, request, obj):
-        # A user being added has no sessions yet (and the add form stays as it was).
+        # A user being added has no sessions or tokens yet (and the add form stays as it was).
         return self.inlines if obj is not None else []
 
     @admin.display(description="email verified", boolean=True, ordering="email_verified_at")
@@ -90,6 +93,38 @@ class BookNestUserAdmin(UserAdmin):
         count = queryset.update(token_version=F("token_version") + 1)
         end_sessions(Q(user__in=queryset))
         self.message_user(request, f"{count} user(s) logged out everywhere.", messages.SUCCESS)
+
+    @admin.action(description="Export their personal data (ZIP, under Personal data exports)")
+    def export_personal_data(self, request, queryset):
+        from apps.accounts.personal_export import export_personal_data
+        from apps.core.errors import ServiceError
+
+        started = 0
+        for user in queryset:
+            try:
+                export_personal_data(user)
+                started += 1
+            except ServiceError as exc:
+                self.message_user(request, f"{user}: {exc}", messages.WARNING)
+        self.message_user(request, f"{started} export(s) started.", messages.SUCCESS)
+
+    @admin.action(
+        description="Delete account and all their data (as deleteAccount)", permissions=["delete"]
+    )
+    def delete_accounts(self, request, queryset):
+        """What `deleteAccount` does (copies' holders notified, aggregates recomputed, files
+        removed), for any account, staff included; no password asked."""
+        users = list(queryset)
+        for user in users:
+            erase_account(user)
+        self.message_user(request, f"{len(users)} account(s) deleted.", messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        erase_account(obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            erase_account(user)
 
 
 class ProfileInterestInline(admin.TabularInline):

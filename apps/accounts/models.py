@@ -168,15 +168,27 @@ class RefreshToken(models.Model):
 # Models kept in files of their own (one concern each), registered with the app from here.
 from apps.accounts.models_email import EmailToken, EmailTokenPurpose  # noqa: E402
 from apps.accounts.models_sessions import Session  # noqa: E402
+from apps.accounts.models_tokens import (  # noqa: E402
+    PersonalAccessToken,
+    PersonalDataExport,
+    PersonalExportStatus,
+    TokenScope,
+    TokenViewer,
+)
 
 __all__ = [
     "EmailToken",
     "EmailTokenPurpose",
+    "PersonalAccessToken",
+    "PersonalDataExport",
+    "PersonalExportStatus",
     "Profile",
     "ProfileInterest",
     "ProfileSocialLink",
     "RefreshToken",
     "Session",
     "SocialPlatform",
+    "TokenScope",
+    "TokenViewer",
     "User",
 ]

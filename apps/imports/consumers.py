@@ -19,3 +19,10 @@ class ImportWorker(SyncConsumer):
     def import_run(self, message: dict) -> None:
         # SyncConsumer closes stale database connections around each message.
         run_job(int(message["job_id"]))
+
+    def personal_export_run(self, message: dict) -> None:
+        """`{"type": "personal_export.run", "export_id": …}`: a reader's data export, queued
+        on the same channel (apps/accounts/personal_export.py)."""
+        from apps.accounts.personal_export import run_personal_export
+
+        run_personal_export(int(message["export_id"]))

@@ -14,6 +14,7 @@ RESERVATION_DUE_SOON = "reservation_due_soon"
 RESERVATION_OVERDUE = "reservation_overdue"
 RESERVATION_EXPIRED = "reservation_expired"
 IMPORT_FINISHED = "import_finished"
+RESERVATION_CANCELLED = "reservation_cancelled"
 
 
 class TypeDefaults(NamedTuple):
@@ -60,6 +61,13 @@ DEFAULTS: tuple[TypeDefaults, ...] = (
         "Your library import has finished.",
         True,
         False,
+    ),
+    TypeDefaults(
+        RESERVATION_CANCELLED,
+        "Reservation cancelled",
+        "A copy you reserved or borrowed is no longer lent: its owner left BookNest.",
+        True,
+        True,
     ),
 )
 

@@ -5,11 +5,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
+from asgiref.sync import sync_to_async
 from django.db.models import Exists, F, QuerySet
 from strawberry import relay
 
 from apps.accounts import models
 from apps.accounts.models import SocialPlatform
+from apps.accounts.personal_tokens import live_tokens
 from apps.core.models import Privacy
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import (
@@ -21,6 +23,7 @@ from schema.accounts.loaders import (
     ProfileByUserIdLoader,
     SocialLinksByProfileIdLoader,
 )
+from schema.accounts.personal_tokens import PersonalAccessTokenType, PersonalDataExportType
 from schema.accounts.session_types import MAX_SESSIONS_LISTED, SessionType, sessions_of
 from schema.context import Info
 from schema.enums import PrivacyEnum
@@ -153,6 +156,22 @@ class UserType(PkId, relay.Node):
         if profile is not False:
             return shown(profile)
         return info.context.loaders.get(ProfileByUserIdLoader).load_then(self.pk, shown)
+
+    @strawberry_django.field(
+        description="The reader's personal access tokens that are not revoked (expired ones "
+        "included: see `expiresAt`), newest first. Only the reader may read them."
+    )
+    async def personal_access_tokens(self, info: Info) -> list[PersonalAccessTokenType]:
+        require_owner(info, self.pk, "personal access tokens")
+        return await sync_to_async(list)(live_tokens(self))
+
+    @strawberry_django.field(
+        description="The reader's personal data export (`exportPersonalData`), the latest; "
+        "null when there is none. Only the reader may read it."
+    )
+    async def personal_data_export(self, info: Info) -> PersonalDataExportType | None:
+        require_owner(info, self.pk, "personal data exports")
+        return await models.PersonalDataExport.objects.filter(user_id=self.pk).afirst()
 
     @strawberry_django.field(
         description="The reader's profile; null when its privacy hides it from the viewer."

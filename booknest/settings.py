@@ -357,6 +357,9 @@ GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 30, minimum=1)
 GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 5000, minimum=100)
 GRAPHQL_MAX_BATCH = env_int("GRAPHQL_MAX_BATCH", 10, minimum=1)
 GRAPHQL_MAX_PAGE_SIZE = env_int("GRAPHQL_MAX_PAGE_SIZE", 100, minimum=1)
+# Query operations planned into one SQL statement on PostgreSQL (schema/compiled/); false
+# answers every operation field by field (the resolver path), as SQLite always is.
+GRAPHQL_COMPILED_READS = env_bool("GRAPHQL_COMPILED_READS", default=True)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5000, minimum=10)
 
 # --- Rate limits (schema/ratelimit.py, apps/accounts/throttle.py; Redis with REDIS_URL) -------

@@ -11,6 +11,7 @@ from schema.accounts.types import UserType
 from schema.auth import AuthenticationExtension
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
+from schema.compiled.run import CompiledReads
 from schema.discovery.queries import DiscoveryQuery
 from schema.execution import ExecutionContext
 from schema.fields import install_context_resolvers
@@ -100,6 +101,7 @@ schema = strawberry.Schema(
         PersistedOperations,
         OperationLimits,
         RateLimit,
+        CompiledReads,  # last: answers a planned query in one SQL statement, or lets it run
     ],
     types=[
         UserType,

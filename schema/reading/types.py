@@ -5,16 +5,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.timezone import localdate as today
 from strawberry import relay
 
+from apps.accounts.models import User
+from apps.catalog.models import Book
 from apps.reading import models
 from apps.reading.progress import expected_by, percent
 from apps.reading.selectors import profile_visible_q
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
+from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
 from schema.fields import PkId, connection, context_field, model_field
@@ -31,10 +35,23 @@ UserTypeRef = Annotated["UserType", strawberry.lazy("schema.accounts.types")]
 BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
 
 
+ITEMS_COUNT = Coalesce(
+    Subquery(
+        models.ReadingListItem.objects.filter(reading_list_id=OuterRef("pk"))
+        .values("reading_list_id")
+        .annotate(n=Count("id"))
+        .values("n"),
+        output_field=IntegerField(),
+    ),
+    0,
+)
+
+
 @strawberry.type
 class OwnedByUser:
     """`user` and `book` of rows that have both, through the loaders (a base, not in the schema)."""
 
+    @sql(Rows(lambda row, viewer: User.objects.filter(pk=row.user_id)))
     @reads(follows="user")
     @context_field(description="The reader.")
     def user(self, info: Info) -> UserTypeRef:
@@ -49,6 +66,7 @@ class OwnedByUser:
             return user
         return info.context.loaders.get(UserByIdLoader).load(self.user_id)
 
+    @sql(Rows(lambda row, viewer: Book.objects.filter(pk=row.book_id)))
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
         return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
@@ -109,6 +127,7 @@ class ReviewType(OwnedByUser, PkId, relay.Node):
         # Private reviews are absent for others wherever reviews are listed or fetched by id.
         return queryset.filter(visible_q(info.context.user))
 
+    @sql(Expr(lambda viewer: when(Q(user_id=viewer.pk))))
     @reads("user")
     @context_field(description="Whether the viewer may edit or delete this review.")
     def can_edit(self, info: Info) -> bool:
@@ -131,6 +150,7 @@ class ReadingListItemType(PkId, relay.Node):
             )
         )
 
+    @sql(Rows(lambda row, viewer: Book.objects.filter(pk=row.book_id)))
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
         return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
@@ -150,14 +170,17 @@ class ReadingListType(PkId, relay.Node):
     def get_queryset(cls, queryset, info: Info, **kwargs):
         return queryset.filter(visible_q(info.context.user, owner="owner"))
 
+    @sql(Rows(lambda row, viewer: User.objects.filter(pk=row.owner_id)))
     @strawberry_django.field(description="Who keeps the list.")
     async def owner(self, info: Info) -> UserTypeRef:
         return await info.context.loaders.get(UserByIdLoader).load(self.owner_id)
 
+    @sql(Expr(lambda viewer: ITEMS_COUNT))
     @strawberry_django.field(description="Number of books in the list.")
     async def items_count(self, info: Info) -> int:
         return await info.context.loaders.get(ItemCountByReadingListIdLoader).load(self.pk)
 
+    @sql(Expr(lambda viewer: when(Q(owner_id=viewer.pk))))
     @context_field(description="Whether the viewer may change this list.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.owner_id

@@ -40,3 +40,8 @@ def scalar_registry(schema: Any) -> Any:
 def is_empty(queryset: QuerySet) -> bool:
     """Whether the queryset is `none()` (which Django refuses to compile to SQL)."""
     return queryset.query.is_empty()
+
+
+def output_field(queryset: QuerySet, expression: Any) -> Any:
+    """The field an expression gives in this queryset (resolved on a copy of its query)."""
+    return expression.resolve_expression(queryset.all().query).output_field

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, OrderBy
 
-from booknest.internals.django_sql import annotation_field, is_empty, ordering_of
+from booknest.internals.django_sql import annotation_field, is_empty, ordering_of, output_field
 from schema.compiled.collect import NotCompilable
 from schema.compiled.convert import cursor_text
 from schema.compiled.sqltext import VIEWER, Bound, Sql, new_marker
@@ -136,7 +136,7 @@ def orders(level: Level, queryset: Any, with_pk: bool) -> list[Order]:
             descending, path, expression, nulls = False, None, item, ""
         else:
             raise NotCompilable(f"ordering by {item!r}")
-        field = annotation_field(queryset, path) if path else None
+        field = annotation_field(queryset, path) if path else output_field(queryset, expression)
         nullable = True
         if path and field is None:
             field = _field_of(queryset.model, path)

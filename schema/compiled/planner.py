@@ -172,9 +172,9 @@ class Planner:
             kwargs = arguments(binding)
             try:
                 queryset = rules(origin, rows(binding, kwargs), binding.context)
+                return shaped(queryset, binding.context.user, {})
             except (GraphQLError, NotCompilable) as error:
                 raise Fallback(str(error)) from error
-            return shaped(queryset, binding.context.user, {})
 
         return RootPiece(make)
 
@@ -277,7 +277,7 @@ class Planner:
                 + Sql.join(", ", parts)
                 + ") FROM "
                 + page
-                + f" {alias})"
+                + f" {alias} GROUP BY ())"  # one row, even for `{ totalCount }` alone
             )
 
         return make

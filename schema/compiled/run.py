@@ -87,7 +87,7 @@ def _answer(schema, document, operation, key, binding: Binding) -> dict | None:
         return None
     try:
         sql, params = plan.bind(binding)
-    except Fallback:
+    except (Fallback, NotCompilable):
         return None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -1,8 +1,9 @@
 """Field collection (GraphQL spec §6.3.2) for the planner: fragments merged, aliases kept.
 
-Only what a plan can be made of is accepted: `@skip`/`@include` with a literal condition,
-fragments on the object type itself. A condition given by a variable, or a fragment on an
-interface or union, makes the operation run on the resolver path (`NotCompilable`).
+Only what a plan can be made of is accepted: `@skip`/`@include` with a literal condition (one
+given by a variable makes the operation run on the resolver path, `NotCompilable`). A fragment
+applies to an object type when its condition is that type, an interface it implements or a
+union it belongs to.
 """
 
 from graphql import (
@@ -11,6 +12,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     SelectionSetNode,
 )
@@ -33,16 +35,17 @@ def _included(node) -> bool:
     return True
 
 
-def _applies(type_condition, object_type: GraphQLObjectType) -> bool:
+def _applies(schema: GraphQLSchema, type_condition, object_type: GraphQLObjectType) -> bool:
     if type_condition is None or type_condition.name.value == object_type.name:
         return True
-    names = {interface.name for interface in object_type.interfaces}
-    if type_condition.name.value in names:
-        return True
-    raise NotCompilable(f"fragment on {type_condition.name.value}")
+    condition = schema.get_type(type_condition.name.value)
+    if condition is None or isinstance(condition, GraphQLObjectType):
+        return False
+    return any(t is object_type for t in schema.get_possible_types(condition))
 
 
 def collect(
+    schema: GraphQLSchema,
     object_type: GraphQLObjectType,
     selection_set: SelectionSetNode | None,
     fragments: dict[str, FragmentDefinitionNode],
@@ -57,16 +60,17 @@ def collect(
             key = selection.alias.value if selection.alias else selection.name.value
             fields.setdefault(key, []).append(selection)
         elif isinstance(selection, InlineFragmentNode):
-            if _applies(selection.type_condition, object_type):
-                collect(object_type, selection.selection_set, fragments, fields)
+            if _applies(schema, selection.type_condition, object_type):
+                collect(schema, object_type, selection.selection_set, fragments, fields)
         elif isinstance(selection, FragmentSpreadNode):
             fragment = fragments[selection.name.value]
-            if _applies(fragment.type_condition, object_type):
-                collect(object_type, fragment.selection_set, fragments, fields)
+            if _applies(schema, fragment.type_condition, object_type):
+                collect(schema, object_type, fragment.selection_set, fragments, fields)
     return fields
 
 
 def sub_fields(
+    schema: GraphQLSchema,
     object_type: GraphQLObjectType,
     nodes: list[FieldNode],
     fragments: dict[str, FragmentDefinitionNode],
@@ -74,5 +78,5 @@ def sub_fields(
     """The merged selections of several nodes of one response key."""
     fields: dict[str, list[FieldNode]] = {}
     for node in nodes:
-        collect(object_type, node.selection_set, fragments, fields)
+        collect(schema, object_type, node.selection_set, fragments, fields)
     return fields

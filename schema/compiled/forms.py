@@ -13,6 +13,9 @@ they already are. A field whose resolver goes through a loader states its form:
 - `Raw(template, columns)`: a value as a PostgreSQL expression; `{pk}`, `{<attname>}` name the
   parent row's columns listed in `columns`, `{viewer}` the viewer's id (NULL when anonymous).
   An object-typed value is JSON whose keys are the type's GraphQL field names.
+- `OneOf(build)`: for a field of a union type, the row of each member's model that it may be:
+  `build(model, row, viewer)` → a queryset (None: never this model); the first member with a
+  row is the value.
 - `Root(build)`: for a root field, the rows it returns from its (converted) arguments:
   `build(viewer, **arguments)`, a queryset; raising `GraphQLError` means "answer on the
   resolver path" (which raises the same error).
@@ -48,12 +51,17 @@ class Raw:
 
 
 @dataclass(frozen=True)
+class OneOf:
+    build: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class Root:
     build: Callable[..., Any]
     many: bool = False
 
 
-Form = Rows | Expr | Raw | Root
+Form = Rows | Expr | Raw | OneOf | Root
 
 
 def sql(form: Form) -> Callable[[T], T]:

@@ -36,7 +36,7 @@ from strawberry_django.utils.typing import get_django_definition
 from booknest.internals.django_sql import scalar_registry
 from schema.compiled import convert
 from schema.compiled.collect import NotCompilable, collect, sub_fields
-from schema.compiled.forms import Expr, Raw, Root, Rows, form_of
+from schema.compiled.forms import Expr, OneOf, Raw, Root, Rows, form_of
 from schema.compiled.levels import (
     Level,
     RowStandIn,
@@ -117,6 +117,7 @@ class RootPiece:
 class Planner:
     def __init__(self, schema: Any, fragments: dict, authenticated: bool) -> None:
         self.schema = schema  # the Strawberry schema
+        self.graphql_schema = schema._schema
         self.fragments = fragments
         self.authenticated = authenticated
         self.viewer, self.viewer_markers = viewer_stand_in(authenticated)
@@ -129,9 +130,9 @@ class Planner:
     def plan(self, operation: OperationDefinitionNode) -> list[Sql | RootPiece]:
         if operation.operation.value != "query":
             raise NotCompilable("not a query")
-        root = self.schema._schema.query_type
+        root = self.graphql_schema.query_type
         pieces: list[Sql | RootPiece] = [Sql("SELECT json_build_object(")]
-        fields = collect(root, operation.selection_set, self.fragments)
+        fields = collect(self.graphql_schema, root, operation.selection_set, self.fragments)
         if len(fields) > 50:
             raise NotCompilable("more than 50 keys in one object")
         for index, (key, nodes) in enumerate(fields.items()):
@@ -191,7 +192,7 @@ class Planner:
         alias = level.alias
         if shape == "connection":
             return self._connection(node_type, nodes, level, graphql_field)
-        obj = self._object(node_type, sub_fields(node_type, nodes, self.fragments), level)
+        obj = self._object(node_type, self._sub(node_type, nodes), level)
         if shape == "single":
 
             def single(queryset: Any, viewer: Any, markers: dict) -> Sql:
@@ -219,22 +220,21 @@ class Planner:
         self, node_type: GraphQLObjectType, nodes: list[FieldNode], level: Level, graphql_field
     ) -> Callable[[Any, Any, dict], Sql]:
         connection_type = self._object_type(graphql_field.type)
-        fields = sub_fields(connection_type, nodes, self.fragments)
+        fields = self._sub(connection_type, nodes)
         alias = level.alias
         key = id(nodes[0])
         first = Sql.param(Bound(lambda binding: binding.pages[key]))
         within = Sql(f" FILTER (WHERE {alias}._n <= ") + first + ")"
-        node_fields = {}  # the node's selections, compiled once
+        # The nodes' objects, compiled once (a root connection's page is made per request).
         edge_type = self._object_type(connection_type.fields["edges"].type)
-        for edge_nodes in sub_fields(
-            edge_type, self._named(fields, "edges"), self.fragments
-        ).values():
-            if edge_nodes[0].name.value == "node":
-                node_fields.setdefault("node", []).extend(edge_nodes)
-        node_sql = {
-            id(n): self._object(node_type, sub_fields(node_type, [n], self.fragments), level)
-            for n in node_fields.get("node", [])
-        }
+        node_sql = {}
+        for edges in fields.values():
+            if edges[0].name.value != "edges":
+                continue
+            for edge_nodes in self._sub(edge_type, edges).values():
+                if edge_nodes[0].name.value == "node":
+                    node_fields = self._sub(node_type, edge_nodes)
+                    node_sql[_ids(edge_nodes)] = self._object(node_type, node_fields, level)
 
         def make(queryset: Any, viewer: Any, markers: dict) -> Sql:
             keys = orders(level, queryset, with_pk=True)
@@ -283,10 +283,6 @@ class Planner:
         return make
 
     @staticmethod
-    def _named(fields: dict[str, list[FieldNode]], name: str) -> list[FieldNode]:
-        return [node for nodes in fields.values() for node in nodes if node.name.value == name]
-
-    @staticmethod
     def _after(keys: list, page: int) -> Sql:
         """The keyset predicate of `after` (true without a cursor), as strawberry-django has it:
         from the last key back, `key > value OR (key = value AND <the rest>)`."""
@@ -319,14 +315,14 @@ class Planner:
         if name == "edges":
             edge_type = self._object_type(connection_type.fields["edges"].type)
             parts = []
-            for key, edge_nodes in sub_fields(edge_type, nodes, self.fragments).items():
+            for key, edge_nodes in self._sub(edge_type, nodes).items():
                 edge_field = edge_nodes[0].name.value
                 if edge_field == "__typename":
                     value = Sql(literal(edge_type.name))
                 elif edge_field == "cursor":
                     value = values["cursor"]
                 elif edge_field == "node":
-                    value = self._merged_node(edge_nodes, values["nodes"])
+                    value = values["nodes"][_ids(edge_nodes)]
                 else:
                     raise NotCompilable(f"{edge_type.name}.{edge_field}")
                 parts.append(literal(key) + ", " + value)
@@ -341,7 +337,7 @@ class Planner:
         if name == "pageInfo":
             info_type = self._object_type(connection_type.fields["pageInfo"].type)
             parts = []
-            for key, info_nodes in sub_fields(info_type, nodes, self.fragments).items():
+            for key, info_nodes in self._sub(info_type, nodes).items():
                 info_field = info_nodes[0].name.value
                 if info_field == "__typename":
                     value = Sql(literal(info_type.name))
@@ -363,14 +359,6 @@ class Planner:
                 parts.append(literal(key) + ", " + value)
             return "json_build_object(" + Sql.join(", ", parts) + ")"
         raise NotCompilable(f"{connection_type.name}.{name}")
-
-    @staticmethod
-    def _merged_node(edge_nodes: list[FieldNode], compiled: dict[int, Sql]) -> Sql:
-        """The node's object; several `node` selections under one key were merged by `collect`,
-        so the first one's compiled object is taken whole when there is one."""
-        if len(edge_nodes) == 1:
-            return compiled[id(edge_nodes[0])]
-        raise NotCompilable("a node selected twice under one key")
 
     # -- objects and their fields -----------------------------------------------------------
     def _object(
@@ -399,6 +387,8 @@ class Planner:
             return self._value(value_type, nodes, value)
         if isinstance(form, Raw):
             return self._value(value_type, nodes, self._raw(form, level))
+        if isinstance(form, OneOf):
+            return self._one_of(form, value_type, nodes, level)
         if isinstance(form, Rows):
             shape = "many" if form.many else "single"
             return self._child(form.build, shape, graphql_field, nodes, level)
@@ -447,6 +437,25 @@ class Planner:
             self.pagings.append(self._arguments(field, graphql_field, nodes[0]))
         return shaped(queryset, self.viewer, markers)
 
+    def _one_of(self, form: OneOf, union: Any, nodes: list[FieldNode], parent: Level) -> Sql:
+        """A union's value: the object of the first member whose row exists."""
+        context = info_stand_in(self.viewer).context
+        members = []
+        for member in union.types:
+            model = self._model(member)
+            markers = dict(self.viewer_markers)
+            queryset = form.build(model, RowStandIn(parent, markers), self.viewer)
+            if queryset is None:
+                continue
+            level = Level(model, f"_t{next(self._aliases)}")
+            obj = self._object(member, self._sub(member, nodes), level)
+            queryset = rules(self._origin(member), queryset, context)
+            rows = compile_queryset(level.rows(queryset, self.viewer, False), markers)
+            members.append("(SELECT " + obj + " FROM (" + rows + f") {level.alias} LIMIT 1)")
+        if not members:
+            raise NotCompilable(f"no member of {union.name} has rows")
+        return "COALESCE(" + Sql.join(", ", members) + ")"
+
     def _value(self, value_type, nodes: list[FieldNode], value: Sql) -> Sql:
         """A computed value: a leaf as it is, an object or list of objects picked from JSON."""
         if isinstance(value_type, GraphQLList):
@@ -472,7 +481,7 @@ class Planner:
 
     def _json_object(self, object_type: GraphQLObjectType, nodes, json: str) -> Sql:
         parts = []
-        for key, field_nodes in sub_fields(object_type, nodes, self.fragments).items():
+        for key, field_nodes in self._sub(object_type, nodes).items():
             name = field_nodes[0].name.value
             if name == "__typename":
                 parts.append(Sql(literal(key) + ", " + literal(object_type.name)))
@@ -512,6 +521,9 @@ class Planner:
         return arguments
 
     # -- the schema -------------------------------------------------------------------------
+    def _sub(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> dict:
+        return sub_fields(self.graphql_schema, object_type, nodes, self.fragments)
+
     def _strawberry_field(self, type_name: str, graphql_name: str) -> Any:
         fields = self._fields.get(type_name)
         if fields is None:
@@ -549,6 +561,10 @@ class Planner:
             return model._meta.get_field(field.django_name or field.python_name)
         except FieldDoesNotExist:
             raise NotCompilable(f"{model.__name__}.{field.python_name} is no column") from None
+
+
+def _ids(nodes: list[FieldNode]) -> tuple[int, ...]:
+    return tuple(id(node) for node in nodes)
 
 
 def rules(origin: Any, queryset: Any, context: Any) -> Any:

@@ -16,8 +16,10 @@ from typing import Any
 from booknest.internals.django_sql import queryset_sql
 
 _PLACEHOLDER = re.compile(r"%%|%s")
-# Marker values: integers no row id, count or year can be.
-_markers = itertools.count(start=-(2**53) + 1)
+# Marker values: negative integers no row id can be, yet within a 32-bit integer column's range
+# (Django turns a lookup with a value outside the column's range into "no rows" without a
+# parameter, which `splice` would not find: `compile_queryset` checks every marker is there).
+_markers = itertools.count(start=-2_000_000_000)
 
 
 def new_marker() -> int:
@@ -67,7 +69,9 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def splice(sql: str, params: Iterable[Any], markers: dict[int, "Sql | Bound"]) -> Sql:
+def splice(
+    sql: str, params: Iterable[Any], markers: dict[int, "Sql | Bound"], found: set | None = None
+) -> Sql:
     """Django's SQL with each marker parameter replaced by what it stands for."""
     values = iter(params)
     out = Sql()
@@ -80,6 +84,8 @@ def splice(sql: str, params: Iterable[Any], markers: dict[int, "Sql | Bound"]) -
             continue
         value = next(values)
         replacement = markers.get(value) if type(value) is int else None
+        if replacement is not None and found is not None:
+            found.add(value)
         if replacement is None:
             out = out + Sql.param(value)
         elif isinstance(replacement, Bound):
@@ -90,5 +96,14 @@ def splice(sql: str, params: Iterable[Any], markers: dict[int, "Sql | Bound"]) -
 
 
 def compile_queryset(queryset: Any, markers: dict[int, "Sql | Bound"]) -> Sql:
+    """The queryset's SQL with its markers spliced; every marker of the parent row must be
+    found (the viewer's may be unused)."""
     sql, params = queryset_sql(queryset)
-    return splice(sql, params, markers)
+    found: set[int] = set()
+    spliced = splice(sql, params, markers, found)
+    expected = {marker for marker, stands in markers.items() if not isinstance(stands, Bound)}
+    if expected - found:
+        from schema.compiled.collect import NotCompilable
+
+        raise NotCompilable("a parent column was lost in the queryset's SQL")
+    return spliced

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from asgiref.sync import sync_to_async
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Collate
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry_django.relay import resolve_model_nodes
 
 from apps.catalog import models, selectors
+from apps.catalog.services_common import catalog_editors
 from apps.core.errors import ErrorCode
 from apps.reading.models import Rating, Review, UserBook
 from schema.catalog.loaders import (
@@ -85,6 +86,10 @@ def _viewer_shelf(book_id, viewer) -> QuerySet[UserBook]:
     return UserBook.objects.filter(book_id=book_id, user_id=viewer.pk)
 
 
+def _viewer_edits_catalog(viewer) -> Exists:
+    return Exists(catalog_editors().filter(pk=viewer.pk))
+
+
 # Every bucket from 0.5 to 5 (zeros included), the count and the mean rounded to 2 places.
 RATING_SUMMARY = Raw(
     "(SELECT json_build_object('average', coalesce(round(sum(h.v * h.n) / nullif(sum(h.n), 0), "
@@ -142,6 +147,7 @@ class AuthorType(PkId, relay.Node):
     wikidata_id: str = model_field(description="Wikidata item id, or empty.")
     photo_url: str | None = photo_url()
 
+    @sql(Expr(_viewer_edits_catalog))
     @strawberry_django.field(
         description="Whether the viewer may edit this author (librarians and staff)."
     )
@@ -243,6 +249,7 @@ class BookType(PkId, relay.Node):
     created_at: datetime = model_field(description="When the book was added.")
     cover_url: str | None = cover_url()
 
+    @sql(Expr(_viewer_edits_catalog))
     @strawberry_django.field(
         description="Whether the viewer may edit this book (librarians and staff)."
     )

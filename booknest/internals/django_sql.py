@@ -45,3 +45,16 @@ def is_empty(queryset: QuerySet) -> bool:
 def output_field(queryset: QuerySet, expression: Any) -> Any:
     """The field an expression gives in this queryset (resolved on a copy of its query)."""
     return expression.resolve_expression(queryset.all().query).output_field
+
+
+def prepared_cursor(connection: Any) -> Any:
+    """A cursor of Django's PostgreSQL connection that binds parameters on the server, so that
+    psycopg prepares a statement run several times (after `prepare_threshold` runs) and
+    PostgreSQL plans it once. Django's own cursors bind on the client (`ClientCursor`); this
+    one is wrapped in Django's `CursorWrapper`, so execute wrappers, query logging and the
+    operation log's SQL count see its statements as any other."""
+    import psycopg
+    from django.db.backends.utils import CursorWrapper
+
+    connection.ensure_connection()
+    return CursorWrapper(psycopg.Cursor(connection.connection), connection)

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection
 from graphql import (
     FieldNode,
     GraphQLError,
@@ -47,6 +48,7 @@ from schema.compiled.levels import (
 )
 from schema.compiled.sqltext import VIEWER, Bound, Sql, compile_queryset, literal
 from schema.fields import ModelField
+from schema.limits import BoundedCache
 
 PAGING = ("first", "after", "last", "before")
 
@@ -169,13 +171,24 @@ class Planner:
         shaped = self._shape(shape, node_type, nodes, level, graphql_field)
         arguments = self._arguments(field, graphql_field, nodes[0])
 
+        made = BoundedCache(256)  # this field's SQL per viewer and arguments
+
         def make(binding: Binding) -> Sql:
             kwargs = arguments(binding)
+            key = (binding.viewer_id, repr(sorted(kwargs.items())))
+            sql = made.get(key)
+            if sql is not None:
+                return sql
+            reads: list[str] = []
             try:
-                queryset = rules(origin, rows(binding, kwargs), binding.context)
-                return shaped(queryset, binding.context.user, {})
+                with connection.execute_wrapper(_noting(reads)):
+                    queryset = rules(origin, rows(binding, kwargs), binding.context)
+                    sql = shaped(queryset, binding.context.user, {})
             except (GraphQLError, NotCompilable) as error:
                 raise Fallback(str(error)) from error
+            if not reads:  # rows found by reading the database are not kept
+                made.put(key, sql)
+            return sql
 
         return RootPiece(make)
 
@@ -561,6 +574,16 @@ class Planner:
             return model._meta.get_field(field.django_name or field.python_name)
         except FieldDoesNotExist:
             raise NotCompilable(f"{model.__name__}.{field.python_name} is no column") from None
+
+
+def _noting(reads: list[str]) -> Callable:
+    """A Django execute wrapper that notes each statement run."""
+
+    def note(execute, sql, params, many, context):
+        reads.append(sql)
+        return execute(sql, params, many, context)
+
+    return note
 
 
 def _ids(nodes: list[FieldNode]) -> tuple[int, ...]:

@@ -27,6 +27,7 @@ from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from booknest.internals.django_sql import prepared_cursor
 from schema.compiled.collect import NotCompilable
 from schema.compiled.planner import Binding, Fallback, Planner, RootPiece
 from schema.compiled.sqltext import Sql
@@ -89,7 +90,7 @@ def _answer(schema, document, operation, key, binding: Binding) -> dict | None:
         sql, params = plan.bind(binding)
     except (Fallback, NotCompilable):
         return None
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return json.loads(cursor.fetchone()[0])
 

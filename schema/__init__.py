@@ -13,8 +13,6 @@ from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
 from schema.compiled.run import CompiledReads
 from schema.discovery.queries import DiscoveryQuery
-from schema.execution import ExecutionContext
-from schema.fields import install_context_resolvers
 from schema.imports.mutations import ImportsMutation
 from schema.imports.queries import ImportsQuery
 from schema.imports.types import ImportJobType, ImportRowErrorType
@@ -86,7 +84,6 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    execution_context_class=ExecutionContext,  # a short path for plain attributes
     # Order matters: hooks run in this order on the way in, in reverse on the way out.
     # PerOperationContext first: a WebSocket operation gets its own context before anything runs;
     # OperationLog then times and logs the whole operation, seeing errors as clients see them
@@ -133,4 +130,3 @@ def describe_types_from_docstrings(built: strawberry.Schema) -> None:
 
 
 describe_types_from_docstrings(schema)
-install_context_resolvers(schema._schema)

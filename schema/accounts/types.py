@@ -37,11 +37,10 @@ from schema.accounts.loaders import (
 from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
 from schema.enums import PrivacyEnum
-from schema.fields import PkId, connection, context_field, model_field
+from schema.fields import PkId, connection, model_field
 from schema.media.fields import avatar_url
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
-from schema.pruning import reads
 
 if TYPE_CHECKING:
     from schema.catalog.types import GenreType
@@ -161,28 +160,24 @@ class UserType(PkId, relay.Node):
     date_joined: datetime = model_field(description="When the reader signed up.")
     avatar_url: str | None = avatar_url()
 
-    @reads("email")
-    @context_field(description="The reader's email address. Only the reader may read it.")
+    @strawberry.field(description="The reader's email address. Only the reader may read it.")
     def email(self, info: Info) -> str:
         require_owner(info, self.pk, "an email address")
         return self.email
 
     @sql(Expr(lambda viewer: when(Q(pk=viewer.pk))))
-    @reads()
-    @context_field(description="True when this user is the viewer.")
+    @strawberry.field(description="True when this user is the viewer.")
     def is_viewer(self, info: Info) -> bool:
         return info.context.viewer_id == self.pk
 
     @sql(Expr(lambda viewer: DISPLAY_NAME))
-    @reads("username", "profile__display_name")
-    @context_field(description="Display name, or the username when none is set.")
+    @strawberry.field(description="Display name, or the username when none is set.")
     def display_name(self, info: Info) -> str:
         def shown(profile: models.Profile | None) -> str:
             return (profile.display_name if profile else "") or self.username
 
-        profile = self._state.fields_cache.get("profile", False)  # selected with the row
-        if profile is not False:
-            return shown(profile)
+        if models.User.profile.is_cached(self):  # selected with the row
+            return shown(getattr(self, "profile", None))
         return info.context.loaders.get(ProfileByUserIdLoader).load_then(self.pk, shown)
 
     @sql(Rows(lambda row, viewer: models.Profile.objects.filter(visible_q(viewer), user_id=row.pk)))

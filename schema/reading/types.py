@@ -21,10 +21,9 @@ from schema.catalog.loaders import BookByIdLoader
 from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
-from schema.fields import PkId, connection, context_field, model_field
+from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
-from schema.pruning import reads
 from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
 
 if TYPE_CHECKING:
@@ -52,16 +51,13 @@ class OwnedByUser:
     """`user` and `book` of rows that have both, through the loaders (a base, not in the schema)."""
 
     @sql(Rows(lambda row, viewer: User.objects.filter(pk=row.user_id)))
-    @reads(follows="user")
-    @context_field(description="The reader.")
+    @strawberry.field(description="The reader.")
     def user(self, info: Info) -> UserTypeRef:
         # Not `async`: a reader selected with the row costs no coroutine (see `load_then`).
-        cached = self._state.fields_cache
-        if "user" in cached:  # selected with the row (`select_related("user__profile")`)
-            user = cached["user"]
-            profile = user._state.fields_cache.get("profile", False)  # None: the reader has none
-            # A profile read in part (`schema.pruning`) is not for whoever loads profiles next.
-            if profile is not False and not (profile and profile.get_deferred_fields()):
+        if type(self).user.is_cached(self):  # selected with the row (`select_related`)
+            user = self.user
+            if User.profile.is_cached(user):  # with their profile, or the lack of one
+                profile = getattr(user, "profile", None)
                 info.context.loaders.get(ProfileByUserIdLoader).prime(user.pk, profile)
             return user
         return info.context.loaders.get(UserByIdLoader).load(self.user_id)
@@ -91,7 +87,7 @@ class UserBookType(OwnedByUser, PkId, relay.Node):
         # Every way to reach shelf entries (node, connections) hides those of hidden profiles.
         return queryset.filter(profile_visible_q(info.context.user))
 
-    @context_field(description="The reader's private notes. Only the reader may read them.")
+    @strawberry.field(description="The reader's private notes. Only the reader may read them.")
     def private_notes(self, info: Info) -> str:
         require_owner(info, self.user_id, "private notes")
         return self.private_notes
@@ -128,8 +124,7 @@ class ReviewType(OwnedByUser, PkId, relay.Node):
         return queryset.filter(visible_q(info.context.user))
 
     @sql(Expr(lambda viewer: when(Q(user_id=viewer.pk))))
-    @reads("user")
-    @context_field(description="Whether the viewer may edit or delete this review.")
+    @strawberry.field(description="Whether the viewer may edit or delete this review.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.user_id
 
@@ -181,7 +176,7 @@ class ReadingListType(PkId, relay.Node):
         return await info.context.loaders.get(ItemCountByReadingListIdLoader).load(self.pk)
 
     @sql(Expr(lambda viewer: when(Q(owner_id=viewer.pk))))
-    @context_field(description="Whether the viewer may change this list.")
+    @strawberry.field(description="Whether the viewer may change this list.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.owner_id
 

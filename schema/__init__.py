@@ -5,6 +5,7 @@ import inspect
 import strawberry
 from strawberry.tools import merge_types
 
+from booknest.internals.strawberry import type_map
 from schema.accounts.mutations import AccountsMutation
 from schema.accounts.queries import AccountsQuery
 from schema.accounts.types import UserType
@@ -119,7 +120,7 @@ schema = strawberry.Schema(
 
 def describe_types_from_docstrings(built: strawberry.Schema) -> None:
     """A type's docstring becomes its description (Strawberry reads only `description=`)."""
-    for concrete in built.schema_converter.type_map.values():
+    for concrete in type_map(built).values():
         origin = getattr(concrete.definition, "origin", None)
         doc = inspect.getdoc(origin) if origin is not None and "__doc__" in vars(origin) else None
         # Dataclasses without a docstring get their signature as one ("Query(*, node: …)").

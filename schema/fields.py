@@ -24,6 +24,8 @@ import strawberry_django
 from django.db.models.query_utils import DeferredAttribute
 from strawberry_django.fields.field import StrawberryDjangoField
 
+from booknest.internals.strawberry import InlineQuerysetHookField
+
 _MISSING = object()
 
 
@@ -69,19 +71,12 @@ def model_field(**kwargs: Any) -> Any:
     return strawberry_django.field(field_cls=ModelField, **kwargs)
 
 
-class ConnectionField(StrawberryDjangoField):
-    """A connection whose queryset hook runs on the event loop.
-
-    strawberry-django narrows a connection's queryset (the node type's `get_queryset`, filters,
-    ordering) in a thread of its own under ASGI, unless the rows are already prefetched. Here
-    that narrowing only builds querysets: every `get_queryset` of the schema's node types adds
-    a filter (visibility rules written as subqueries) and never evaluates one. The page itself
-    is read afterwards in a worker thread (`schema.pagination.CursorConnection`).
-    A node type whose `get_queryset` must read the database would have to stop using this.
-    """
-
-    def _can_run_qs_hook_inline(self, queryset: Any) -> bool:
-        return self.is_connection or super()._can_run_qs_hook_inline(queryset)
+class ConnectionField(InlineQuerysetHookField):
+    """A connection whose queryset hook runs on the event loop (see `InlineQuerysetHookField`):
+    every `get_queryset` of the schema's node types adds a filter (visibility rules written as
+    subqueries) and never evaluates one. The page is read afterwards in a worker thread
+    (`schema.pagination.CursorConnection`). A node type whose `get_queryset` must read the
+    database would have to stop using this."""
 
 
 def connection(*args: Any, **kwargs: Any) -> Any:

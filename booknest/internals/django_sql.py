@@ -32,11 +32,6 @@ def annotation_field(queryset: QuerySet, name: str) -> Any:
     return None if annotation is None else annotation.output_field
 
 
-def scalar_registry(schema: Any) -> Any:
-    """Strawberry's scalar registry of a schema, which `convert_arguments` needs."""
-    return schema.schema_converter.scalar_registry
-
-
 def is_empty(queryset: QuerySet) -> bool:
     """Whether the queryset is `none()` (which Django refuses to compile to SQL)."""
     return queryset.query.is_empty()

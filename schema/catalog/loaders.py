@@ -8,8 +8,8 @@ from django.db.models import Count, F
 from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
 from apps.catalog.selectors import AUTHORS_BY_ID, BOOKS_BY_ID
 from apps.catalog.services_common import can_edit_catalog
-from apps.core.prepared import PreparedById, PreparedQuery
 from apps.reading.models import RATING_VALUES, Rating, UserBook
+from booknest.internals.prepared import PreparedById, PreparedQuery
 from schema.loaders import ByIdLoader, Loader, group_by
 
 

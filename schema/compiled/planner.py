@@ -34,7 +34,7 @@ from strawberry.relay.utils import from_base64
 from strawberry.types.arguments import convert_arguments
 from strawberry_django.utils.typing import get_django_definition
 
-from booknest.internals.django_sql import scalar_registry
+from booknest.internals.strawberry import graphql_schema, scalar_registry
 from schema.compiled import convert
 from schema.compiled.collect import NotCompilable, collect, sub_fields
 from schema.compiled.forms import Expr, OneOf, Raw, Root, Rows, form_of
@@ -119,7 +119,7 @@ class RootPiece:
 class Planner:
     def __init__(self, schema: Any, fragments: dict, authenticated: bool) -> None:
         self.schema = schema  # the Strawberry schema
-        self.graphql_schema = schema._schema
+        self.graphql_schema = graphql_schema(schema)
         self.fragments = fragments
         self.authenticated = authenticated
         self.viewer, self.viewer_markers = viewer_stand_in(authenticated)

@@ -28,6 +28,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from booknest.internals.django_sql import prepared_cursor
+from booknest.internals.strawberry import graphql_schema
 from schema.compiled.collect import NotCompilable
 from schema.compiled.planner import Binding, Fallback, Planner, RootPiece
 from schema.compiled.sqltext import Sql
@@ -114,9 +115,10 @@ class CompiledReads(SchemaExtension):
         operation = get_operation_ast(document, context.operation_name)
         if operation is None or operation.operation.value != "query":
             return None
-        graphql_schema = context.schema._schema
         variables = get_variable_values(
-            graphql_schema, operation.variable_definitions or (), context.variables or {}
+            graphql_schema(context.schema),
+            operation.variable_definitions or (),
+            context.variables or {},
         )
         if isinstance(variables, list):
             return None  # the executor reports the bad variables

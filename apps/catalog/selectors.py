@@ -27,6 +27,13 @@ from booknest.internals.prepared import PreparedById
 MIN_RATING, MAX_RATING = Decimal("0"), Decimal("5")
 MAX_ID = 2**63 - 1
 
+# A series' books in reading order: place, then year, then id (unknowns last).
+SERIES_ORDER = (
+    F("series_position").asc(nulls_last=True),
+    F("original_publication_year").asc(nulls_last=True),
+    "id",
+)
+
 
 class BookOrderField(StrEnum):
     TITLE = "title"

@@ -66,6 +66,10 @@ async def _first(nodes):
     return (await nodes)[0]
 
 
+def _series_books(series_id: int) -> QuerySet[models.Book]:
+    return models.Book.objects.filter(series_id=series_id).order_by(*selectors.SERIES_ORDER)
+
+
 def _contributions(book_id: int) -> QuerySet[models.BookAuthor]:
     return models.BookAuthor.objects.filter(book_id=book_id).order_by("position", "id")
 
@@ -109,6 +113,7 @@ class GenreType(PkId, relay.Node):
     slug: str = model_field(description="URL-safe unique key, e.g. `science-fiction`.")
     description: str = model_field(description="What the genre covers.")
 
+    @sql(Rows(lambda row, viewer: models.Genre.objects.filter(pk=row.parent_id)))
     @strawberry_django.field(description="The broader genre, if any.")
     async def parent(
         self, info: Info
@@ -117,6 +122,14 @@ class GenreType(PkId, relay.Node):
             return None
         return await info.context.loaders.get(GenreByIdLoader).load(self.parent_id)
 
+    @sql(
+        Rows(
+            lambda row, viewer: models.Genre.objects.filter(parent_id=row.pk).order_by(
+                "name", "id"
+            ),
+            many=True,
+        )
+    )
     @strawberry_django.field(description="Narrower genres, by name.")
     async def children(
         self, info: Info
@@ -183,6 +196,7 @@ class SeriesType(PkId, relay.Node):
     name: str = model_field(description="Name of the series.")
     description: str = model_field(description="About the series.")
 
+    @sql(Rows(lambda row, viewer: _series_books(row.pk), many=True))
     @strawberry_django.field(
         description="Books of the series in reading order (books without a place last)."
     )

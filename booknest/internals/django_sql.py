@@ -46,10 +46,14 @@ def prepared_cursor(connection: Any) -> Any:
     """A cursor of Django's PostgreSQL connection that binds parameters on the server, so that
     psycopg prepares a statement run several times (after `prepare_threshold` runs) and
     PostgreSQL plans it once. Django's own cursors bind on the client (`ClientCursor`); this
-    one is wrapped in Django's `CursorWrapper`, so execute wrappers, query logging and the
-    operation log's SQL count see its statements as any other."""
+    one is wrapped as Django wraps its own (`make_cursor`, or `make_debug_cursor` while queries
+    are logged), so execute wrappers, query logging and the operation log's SQL count see its
+    statements as any other."""
     import psycopg
-    from django.db.backends.utils import CursorWrapper
 
     connection.ensure_connection()
-    return CursorWrapper(psycopg.Cursor(connection.connection), connection)
+    connection.validate_thread_sharing()
+    cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)

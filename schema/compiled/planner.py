@@ -135,6 +135,8 @@ class Planner:
         root = self.graphql_schema.query_type
         pieces: list[Sql | RootPiece] = [Sql("SELECT json_build_object(")]
         fields = collect(self.graphql_schema, root, operation.selection_set, self.fragments)
+        if all(nodes[0].name.value == "__typename" for nodes in fields.values()):
+            raise NotCompilable("nothing to read")
         if len(fields) > 50:
             raise NotCompilable("more than 50 keys in one object")
         for index, (key, nodes) in enumerate(fields.items()):

@@ -91,9 +91,22 @@ def _answer(schema, document, operation, key, binding: Binding) -> dict | None:
         sql, params = plan.bind(binding)
     except (Fallback, NotCompilable):
         return None
-    with prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        return json.loads(cursor.fetchone()[0])
+    except Exception:  # a request the plan cannot take is no reason to fail it
+        log.exception("binding the plan of %s failed; answering on the resolver path", key[1])
+        return None
+    try:
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return json.loads(cursor.fetchone()[0])
+    except Exception:
+        # The resolver path answers instead, with its own errors (a database that is down is
+        # SERVICE_UNAVAILABLE there, an id out of a column's range simply absent).
+        log.warning(
+            "the compiled statement of %s failed; answering on the resolver path",
+            key[1],
+            exc_info=True,
+        )
+        return None
 
 
 class CompiledReads(SchemaExtension):

@@ -98,12 +98,17 @@ def splice(
 def compile_queryset(queryset: Any, markers: dict[int, "Sql | Bound"]) -> Sql:
     """The queryset's SQL with its markers spliced; every marker of the parent row must be
     found (the viewer's may be unused)."""
-    sql, params = queryset_sql(queryset)
+    from django.core.exceptions import EmptyResultSet
+
+    from schema.compiled.collect import NotCompilable
+
+    try:
+        sql, params = queryset_sql(queryset)
+    except EmptyResultSet:  # a lookup no row can match (a value out of a column's range)
+        raise NotCompilable("a queryset Django compiles to nothing") from None
     found: set[int] = set()
     spliced = splice(sql, params, markers, found)
     expected = {marker for marker, stands in markers.items() if not isinstance(stands, Bound)}
     if expected - found:
-        from schema.compiled.collect import NotCompilable
-
         raise NotCompilable("a parent column was lost in the queryset's SQL")
     return spliced

@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is for a developer's machine: debug on unless the caller says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test lint format schema check-schema bench lock upgrade-check clean migrate seed
+.PHONY: run test test-differential lint format schema check-schema bench lock upgrade-check clean migrate seed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ run: $(VENV)/.installed $(GRAPHIQL_ASSETS)
 
 test: $(VENV)/.installed-dev $(GRAPHIQL_ASSETS)
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Every query operation the suite sends is answered on both read paths and compared (PostgreSQL).
+test-differential: $(VENV)/.installed-dev $(GRAPHIQL_ASSETS)
+	BOOKNEST_DIFFERENTIAL=1 $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ reconnects once PostgreSQL answers.
 Redis down
 ----------
 The caches bypass Redis (django-redis `IGNORE_EXCEPTIONS`), publishing after a commit logs and
-goes on (apps/core/events.py), and the live channel layer (booknest/channel_layer.py) keeps
+goes on (apps/core/events.py), and the live channel layer (booknest/internals/channel_layer.py) keeps
 WebSocket connections working: queries and mutations over WebSocket run, and a subscription gets a SERVICE_UNAVAILABLE
 error ("Live updates are unavailable: …") from `join_group` (schema/ws.py).
 """

@@ -143,7 +143,7 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     _layer_prefix = env_str("CACHE_KEY_PREFIX", "booknest") + ":asgi"
     CHANNEL_LAYERS = {
-        # Live events for WebSocket subscribers: Redis pub/sub (booknest/channel_layer.py). A
+        # Live events for WebSocket subscribers: Redis pub/sub (booknest/internals/channel_layer.py). A
         # process subscribes once per group its clients listen to and Redis pushes each event to
         # it, one PUBLISH per event.
         # (channels-redis's list-based layer pops each message with a round trip of its own and
@@ -153,7 +153,7 @@ if REDIS_URL:
             # channels-redis's, except that a consumer's own channel stays in-process, so
             # WebSockets still connect when Redis is down: their subscriptions are told live
             # updates are unavailable (schema/ws.py).
-            "BACKEND": "booknest.channel_layer.LiveChannelLayer",
+            "BACKEND": "booknest.internals.channel_layer.LiveChannelLayer",
             "CONFIG": {
                 # Redis down: give up connecting after 1 s, and on a Redis that accepts but does
                 # not answer, reading after 2 s (publishing after a mutation's commit and joining
@@ -368,6 +368,9 @@ GRAPHQL_MAX_ALIASES = env_int("GRAPHQL_MAX_ALIASES", 30, minimum=1)
 GRAPHQL_MAX_TOKENS = env_int("GRAPHQL_MAX_TOKENS", 5000, minimum=100)
 GRAPHQL_MAX_BATCH = env_int("GRAPHQL_MAX_BATCH", 10, minimum=1)
 GRAPHQL_MAX_PAGE_SIZE = env_int("GRAPHQL_MAX_PAGE_SIZE", 100, minimum=1)
+# Query operations planned into one SQL statement on PostgreSQL (schema/compiled/); false
+# answers every operation field by field (the resolver path), as SQLite always is.
+GRAPHQL_COMPILED_READS = env_bool("GRAPHQL_COMPILED_READS", default=True)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 5000, minimum=10)
 
 # --- Rate limits (schema/ratelimit.py, apps/accounts/throttle.py; Redis with REDIS_URL) -------

@@ -5,6 +5,7 @@ import inspect
 import strawberry
 from strawberry.tools import merge_types
 
+from booknest.internals.strawberry import type_map
 from schema.accounts.mutations import AccountsMutation
 from schema.accounts.queries import AccountsQuery
 from schema.accounts.subscriptions import AccountsSubscription
@@ -12,9 +13,8 @@ from schema.accounts.types import UserType
 from schema.auth import AuthenticationExtension
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
+from schema.compiled.run import CompiledReads
 from schema.discovery.queries import DiscoveryQuery
-from schema.execution import ExecutionContext
-from schema.fields import install_context_resolvers
 from schema.imports.mutations import ImportsMutation
 from schema.imports.queries import ImportsQuery
 from schema.imports.types import ImportJobType, ImportRowErrorType
@@ -89,7 +89,6 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    execution_context_class=ExecutionContext,  # a short path for plain attributes
     # Order matters: hooks run in this order on the way in, in reverse on the way out.
     # PerOperationContext first: a WebSocket operation gets its own context before anything runs;
     # OperationLog then times and logs the whole operation, seeing errors as clients see them
@@ -106,6 +105,7 @@ schema = strawberry.Schema(
         PersistedOperations,
         OperationLimits,
         RateLimit,
+        CompiledReads,  # last: answers a planned query in one SQL statement, or lets it run
     ],
     types=[
         UserType,
@@ -126,7 +126,7 @@ schema = strawberry.Schema(
 
 def describe_types_from_docstrings(built: strawberry.Schema) -> None:
     """A type's docstring becomes its description (Strawberry reads only `description=`)."""
-    for concrete in built.schema_converter.type_map.values():
+    for concrete in type_map(built).values():
         origin = getattr(concrete.definition, "origin", None)
         doc = inspect.getdoc(origin) if origin is not None and "__doc__" in vars(origin) else None
         # Dataclasses without a docstring get their signature as one ("Query(*, node: …)").
@@ -137,4 +137,3 @@ def describe_types_from_docstrings(built: strawberry.Schema) -> None:
 
 
 describe_types_from_docstrings(schema)
-install_context_resolvers(schema._schema)

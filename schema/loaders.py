@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from asgiref.sync import sync_to_async
 from strawberry.dataloader import DataLoader
 
-from apps.core.prepared import PreparedById
+from booknest.internals.prepared import PreparedById
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -57,7 +57,7 @@ class Loader(DataLoader[K, V], Generic[K, V]):
 
 class ByIdLoader(Loader[int, V | None], Generic[V]):
     """Rows by primary key (None for an id without one), read with a prepared query
-    (`apps.core.prepared`): a subclass names its `rows = PreparedById(Model)`."""
+    (`booknest.internals.prepared`): a subclass names its `rows = PreparedById(Model)`."""
 
     rows: PreparedById
 

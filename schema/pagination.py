@@ -8,7 +8,6 @@
   the same hop, and that hop is the loaders' own when loader batches are due at the same time
   (`schema.loaders.ThreadWork`): each hop is a thread switch (about a quarter of a millisecond
   of CPU here).
-- The page reads only the columns of the fields selected (`schema.pruning.only_selected`).
 Its type keeps the GraphQL name `<Node>CursorConnection`.
 """
 
@@ -18,13 +17,24 @@ import strawberry
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from strawberry import relay
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from strawberry.utils.inspect import in_async_context
 from strawberry_django.pagination import get_cached_total_count, get_total_count
 from strawberry_django.relay import DjangoCursorConnection
 from strawberry_django.resolvers import django_resolver
 
 from schema.loaders import Loaders, ThreadWork
-from schema.pruning import flatten, only_selected
+
+
+def _flatten(selections: list) -> list[SelectedField]:
+    """The fields among these selections, those of fragments included (first level only)."""
+    fields: list[SelectedField] = []
+    for selection in selections:
+        if isinstance(selection, FragmentSpread | InlineFragment):
+            fields.extend(_flatten(selection.selections))
+        elif isinstance(selection, SelectedField):
+            fields.append(selection)
+    return fields
 
 
 @strawberry.type(name="CursorConnection", description="A connection to a list of items.")
@@ -69,13 +79,12 @@ class CursorConnection(DjangoCursorConnection[relay.NodeType]):
             "max_results": max_results,
             **kwargs,
         }
-        nodes = only_selected(nodes, info)
         if not in_async_context():
             return super().resolve_connection(nodes, **arguments)
         count = any(
             f.name == "totalCount"
             for field in info.selected_fields
-            for f in flatten(field.selections)
+            for f in _flatten(field.selections)
         )
 
         def page_and_count():

@@ -39,6 +39,34 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+# BOOKNEST_DIFFERENTIAL=1: every query operation a test sends is sent again with the compiled
+# read path off (PostgreSQL only), and both answers must be the same (`make test-differential`).
+DIFFERENTIAL = os.environ.get("BOOKNEST_DIFFERENTIAL") == "1"
+
+
+def comparable(body: dict) -> dict:
+    """What must be equal on both read paths: data, and each error's message, path and code."""
+    errors = [
+        (e.get("message"), e.get("path"), (e.get("extensions") or {}).get("code"))
+        for e in body.get("errors") or ()
+    ]
+    return {"data": body.get("data"), "errors": errors}
+
+
+def is_query(query: str) -> bool:
+    from graphql import GraphQLError, OperationDefinitionNode, parse
+
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    return all(
+        d.operation.value == "query"
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+
+
 class GraphQLClient:
     """Posts GraphQL operations to /graphql as a client would, and returns the decoded body."""
 
@@ -47,14 +75,27 @@ class GraphQLClient:
         self.headers: dict[str, str] = {}
 
     def __call__(self, query: str, variables: dict | None = None, **headers) -> dict:
-        response = self.client.post(
+        response = self._post(query, variables, headers)
+        assert response.status_code in (200, 400), response.content[:500]
+        body = response.json()
+        if DIFFERENTIAL and is_query(query):
+            from django.conf import settings
+            from django.db import connection
+            from django.test import override_settings
+
+            if connection.vendor == "postgresql" and settings.GRAPHQL_COMPILED_READS:
+                with override_settings(GRAPHQL_COMPILED_READS=False):
+                    other = self._post(query, variables, headers).json()
+                assert comparable(body) == comparable(other), (query, variables)
+        return body
+
+    def _post(self, query: str, variables: dict | None, headers: dict):
+        return self.client.post(
             "/graphql",
             {"query": query, "variables": variables or {}},
             content_type="application/json",
             headers={**self.headers, **headers},
         )
-        assert response.status_code in (200, 400), response.content[:500]
-        return response.json()
 
     def login(self, user) -> "GraphQLClient":
         """Send later operations as `user`, with a fresh access token in the header."""

@@ -15,7 +15,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from strawberry.relay import to_base64
 
 from apps.search import engine
-from booknest.channel_layer import LiveChannelLayer
+from booknest.internals.channel_layer import LiveChannelLayer
 from schema import auth
 from schema.masking import database_unavailable
 from tests.e2e.server import free_port
@@ -114,7 +114,7 @@ def test_redis_down_queries_and_mutations_still_answer(
     point_cache_at_a_dead_redis(settings, closed)
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "booknest.channel_layer.LiveChannelLayer",
+            "BACKEND": "booknest.internals.channel_layer.LiveChannelLayer",
             "CONFIG": {"hosts": [{"address": closed, "socket_connect_timeout": 1}]},
         }
     }

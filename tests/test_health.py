@@ -68,7 +68,7 @@ def test_readyz_lists_required_and_degrading_dependencies(client, settings):
 def test_an_unreachable_channel_layer_makes_the_process_unready(client, settings):
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "booknest.channel_layer.RedisChannelLayer",
+            "BACKEND": "booknest.internals.channel_layer.RedisChannelLayer",
             "CONFIG": {"hosts": [{"address": f"redis://127.0.0.1:{free_port()}/0"}]},
         }
     }

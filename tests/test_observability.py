@@ -116,13 +116,14 @@ def test_refused_documents_are_logged_as_refused_with_a_code(gql, oplog):
 
 
 @pytest.mark.django_db
-def test_an_unexpected_exception_is_logged_as_an_error(gql, oplog, monkeypatch):
+def test_an_unexpected_exception_is_logged_as_an_error(gql, oplog, monkeypatch, settings):
     from schema.catalog import queries as catalog_queries
 
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr(catalog_queries.selectors, "current_book", broken)
+    settings.GRAPHQL_COMPILED_READS = False  # a resolver that raises: the resolver path
+    monkeypatch.setattr(catalog_queries, "book_rows", broken)
     book = make_book("Dune")
     result = gql(
         "query One($id: ID) { book(id: $id) { title } }", {"id": to_base64("Book", book.pk)}

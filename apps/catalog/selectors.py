@@ -20,12 +20,19 @@ from apps.catalog.models import (
     Genre,
 )
 from apps.core.errors import ErrorCode, FieldError, Invalid
-from apps.core.prepared import PreparedById
 from apps.core.text import name_key
 from apps.core.validation import clean_text
+from booknest.internals.prepared import PreparedById
 
 MIN_RATING, MAX_RATING = Decimal("0"), Decimal("5")
 MAX_ID = 2**63 - 1
+
+# A series' books in reading order: place, then year, then id (unknowns last).
+SERIES_ORDER = (
+    F("series_position").asc(nulls_last=True),
+    F("original_publication_year").asc(nulls_last=True),
+    "id",
+)
 
 
 class BookOrderField(StrEnum):

@@ -85,9 +85,14 @@ def reading_lists(viewer, owner_username: str) -> QuerySet[ReadingList]:
     )
 
 
+def reading_list_rows(viewer, list_id: int) -> QuerySet[ReadingList]:
+    """The list, when the viewer may see it (as a queryset)."""
+    return ReadingList.objects.filter(visible_q(viewer, owner="owner"), pk=list_id)
+
+
 def reading_list(viewer, list_id: int) -> ReadingList | None:
     """The list, when the viewer may see it."""
-    return ReadingList.objects.filter(visible_q(viewer, owner="owner"), pk=list_id).first()
+    return reading_list_rows(viewer, list_id).first()
 
 
 def reading_goal(viewer, owner: User, year: int) -> ReadingGoal | None:

@@ -3,8 +3,8 @@
 from django.db.models import Count
 
 from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, User
-from apps.core.prepared import PreparedById, PreparedQuery
 from apps.social.models import Follow
+from booknest.internals.prepared import PreparedById, PreparedQuery
 from schema.loaders import ByIdLoader, Loader, group_by
 
 

@@ -6,16 +6,26 @@ import strawberry
 
 from apps.accounts.models import User
 from schema.accounts.types import UserType
+from schema.compiled.forms import Root, sql
 from schema.context import Info
+
+
+def user_rows(username: str):
+    """The active reader with this username, in any case."""
+    if "\x00" in username:
+        return User.objects.none()
+    return User.objects.filter(username__iexact=username.strip(), is_active=True)
 
 
 @strawberry.type
 class AccountsQuery:
+    @sql(Root(lambda viewer: User.objects.filter(pk=viewer.pk)))
     @strawberry.field(description="The logged-in user; null for an anonymous viewer.")
     def me(self, info: Info) -> UserType | None:
         user = info.context.user
         return user if user.is_authenticated else None
 
+    @sql(Root(lambda viewer, username: user_rows(username)))
     @strawberry.field(
         description="A reader by username (any case); null when there is no such active user."
     )
@@ -23,6 +33,4 @@ class AccountsQuery:
         self,
         username: Annotated[str, strawberry.argument(description="The username, in any case.")],
     ) -> UserType | None:
-        if "\x00" in username:
-            return None
-        return await User.objects.filter(username__iexact=username.strip(), is_active=True).afirst()
+        return await user_rows(username).afirst()

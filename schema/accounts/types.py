@@ -6,13 +6,26 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from asgiref.sync import sync_to_async
-from django.db.models import Exists, F, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
 from strawberry import relay
 
 from apps.accounts import models
 from apps.accounts.models import SocialPlatform
 from apps.accounts.personal_tokens import live_tokens
 from apps.core.models import Privacy
+from apps.social.models import Follow
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import (
     FollowedByViewerLoader,
@@ -25,13 +38,13 @@ from schema.accounts.loaders import (
 )
 from schema.accounts.personal_tokens import PersonalAccessTokenType, PersonalDataExportType
 from schema.accounts.session_types import MAX_SESSIONS_LISTED, SessionType, sessions_of
+from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
 from schema.enums import PrivacyEnum
-from schema.fields import PkId, connection, context_field, model_field
+from schema.fields import PkId, connection, model_field
 from schema.media.fields import avatar_url
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
-from schema.pruning import reads
 
 if TYPE_CHECKING:
     from schema.catalog.types import GenreType
@@ -51,6 +64,39 @@ async def profile_visible(info: Info, profile: models.Profile | None) -> bool:
     if profile.privacy == Privacy.FOLLOWERS and viewer_id is not None:
         return await info.context.loaders.get(FollowedByViewerLoader).load(profile.user_id)
     return False
+
+
+def _interests(profile_id: int) -> QuerySet[models.ProfileInterest]:
+    return models.ProfileInterest.objects.filter(profile_id=profile_id).order_by("id")
+
+
+def _social_links(profile_id: int) -> QuerySet[models.ProfileSocialLink]:
+    return models.ProfileSocialLink.objects.filter(profile_id=profile_id).order_by("position", "id")
+
+
+def _follows(follower, followee) -> Exists:
+    return Exists(Follow.objects.filter(follower_id=follower, followee_id=followee))
+
+
+def _count_follows(side: str, other: str) -> Coalesce:
+    """Follows of the row's user on one side whose other side is an active account."""
+    follows = (
+        Follow.objects.filter(**{f"{side}_id": OuterRef("pk"), f"{other}__is_active": True})
+        .values(f"{side}_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(follows, output_field=IntegerField()), 0)
+
+
+DISPLAY_NAME = Coalesce(
+    NullIf(
+        Subquery(models.Profile.objects.filter(user_id=OuterRef("pk")).values("display_name")[:1]),
+        Value(""),
+    ),
+    F("username"),
+    output_field=CharField(),
+)
 
 
 @strawberry_django.type(
@@ -94,10 +140,12 @@ class ProfileType:
         description="Who may see this profile, the reader's shelves and activity."
     )
 
+    @sql(Rows(lambda row, viewer: _interests(row.pk), many=True))
     @strawberry_django.field(description="Genres and topics the reader likes.")
     async def interests(self, info: Info) -> list[ProfileInterestType]:
         return await info.context.loaders.get(InterestsByProfileIdLoader).load(self.pk)
 
+    @sql(Rows(lambda row, viewer: _social_links(row.pk), many=True))
     @strawberry_django.field(description="Links to the reader elsewhere, in the reader's order.")
     async def social_links(self, info: Info) -> list[SocialLinkType]:
         return await info.context.loaders.get(SocialLinksByProfileIdLoader).load(self.pk)
@@ -116,14 +164,12 @@ class UserType(PkId, relay.Node):
     date_joined: datetime = model_field(description="When the reader signed up.")
     avatar_url: str | None = avatar_url()
 
-    @reads("email")
-    @context_field(description="The reader's email address. Only the reader may read it.")
+    @strawberry.field(description="The reader's email address. Only the reader may read it.")
     def email(self, info: Info) -> str:
         require_owner(info, self.pk, "an email address")
         return self.email
 
-    @reads("email_verified_at")
-    @context_field(
+    @strawberry.field(
         description="Whether the reader confirmed their email address (the link mailed at "
         "sign-up, `requestEmailVerification`, or a confirmed change of address). Until then "
         "no notification email is sent to it and `changeEmail` is refused. Only the reader may "
@@ -141,22 +187,22 @@ class UserType(PkId, relay.Node):
         require_owner(info, self.pk, "sessions")
         return await sessions_of(info, self)
 
-    @reads()
-    @context_field(description="True when this user is the viewer.")
+    @sql(Expr(lambda viewer: when(Q(pk=viewer.pk))))
+    @strawberry.field(description="True when this user is the viewer.")
     def is_viewer(self, info: Info) -> bool:
         return info.context.viewer_id == self.pk
 
-    @reads("username", "profile__display_name")
-    @context_field(description="Display name, or the username when none is set.")
+    @sql(Expr(lambda viewer: DISPLAY_NAME))
+    @strawberry.field(description="Display name, or the username when none is set.")
     def display_name(self, info: Info) -> str:
         def shown(profile: models.Profile | None) -> str:
             return (profile.display_name if profile else "") or self.username
 
-        profile = self._state.fields_cache.get("profile", False)  # selected with the row
-        if profile is not False:
-            return shown(profile)
+        if models.User.profile.is_cached(self):  # selected with the row
+            return shown(getattr(self, "profile", None))
         return info.context.loaders.get(ProfileByUserIdLoader).load_then(self.pk, shown)
 
+    @sql(Rows(lambda row, viewer: models.Profile.objects.filter(visible_q(viewer), user_id=row.pk)))
     @strawberry_django.field(
         description="The reader's personal access tokens that are not revoked (expired ones "
         "included: see `expiresAt`), newest first. Only the reader may read them."
@@ -180,18 +226,22 @@ class UserType(PkId, relay.Node):
         profile = await info.context.loaders.get(ProfileByUserIdLoader).load(self.pk)
         return profile if await profile_visible(info, profile) else None
 
+    @sql(Expr(lambda viewer: _follows(viewer.pk, OuterRef("pk"))))
     @strawberry_django.field(description="Whether the viewer follows this reader.")
     async def is_followed_by_viewer(self, info: Info) -> bool:
         return await info.context.loaders.get(FollowedByViewerLoader).load(self.pk)
 
+    @sql(Expr(lambda viewer: _follows(OuterRef("pk"), viewer.pk)))
     @strawberry_django.field(description="Whether this reader follows the viewer.")
     async def follows_viewer(self, info: Info) -> bool:
         return await info.context.loaders.get(FollowsViewerLoader).load(self.pk)
 
+    @sql(Expr(lambda viewer: _count_follows("followee", "follower")))
     @strawberry_django.field(description="How many readers follow this one.")
     async def followers_count(self, info: Info) -> int:
         return await info.context.loaders.get(FollowerCountByUserIdLoader).load(self.pk)
 
+    @sql(Expr(lambda viewer: _count_follows("follower", "followee")))
     @strawberry_django.field(description="How many readers this one follows.")
     async def following_count(self, info: Info) -> int:
         return await info.context.loaders.get(FollowingCountByUserIdLoader).load(self.pk)

@@ -3,13 +3,13 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F
+from django.db.models import Count
 
 from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
-from apps.catalog.selectors import AUTHORS_BY_ID, BOOKS_BY_ID
+from apps.catalog.selectors import AUTHORS_BY_ID, BOOKS_BY_ID, SERIES_ORDER
 from apps.catalog.services_common import can_edit_catalog
-from apps.core.prepared import PreparedById, PreparedQuery
 from apps.reading.models import RATING_VALUES, Rating, UserBook
+from booknest.internals.prepared import PreparedById, PreparedQuery
 from schema.loaders import ByIdLoader, Loader, group_by
 
 
@@ -115,13 +115,7 @@ class ChildGenresByGenreIdLoader(Loader[int, list[Genre]]):
 class BooksBySeriesIdLoader(Loader[int, list[Book]]):
     """Each series' books in reading order (place, then year, then id)."""
 
-    rows = PreparedQuery(
-        lambda ids: Book.objects.filter(series_id__in=ids).order_by(
-            F("series_position").asc(nulls_last=True),
-            F("original_publication_year").asc(nulls_last=True),
-            "id",
-        )
-    )
+    rows = PreparedQuery(lambda ids: Book.objects.filter(series_id__in=ids).order_by(*SERIES_ORDER))
 
     def batch_load(self, keys):
         return group_by(keys, ((row.series_id, row) for row in self.rows(keys)))

@@ -8,18 +8,18 @@ from typing import Annotated
 
 import strawberry
 import strawberry_django
-from asgiref.sync import sync_to_async
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.utils.str_converters import to_camel_case
 
 from apps.catalog import isbn as isbn_utils
 from apps.catalog import selectors
-from apps.catalog.models import Author, Book, Genre, Series
+from apps.catalog.models import Author, AuthorRedirect, Book, BookRedirect, Genre, Series
 from apps.core.errors import ErrorCode, ServiceError
 from schema.catalog.inputs import BookFilter, BookOrder, OrderDirection
 from schema.catalog.types import AuthorType, BookType, GenreType, SeriesType
+from schema.compiled.forms import Root, sql
 from schema.context import Info
 from schema.fields import connection
 from schema.pagination import CursorConnection
@@ -72,8 +72,46 @@ def _filtered_books(filter: BookFilter | None, order: BookOrder | None) -> Query
         raise refused(exc, "filter.") from None
 
 
+def _current(model, redirects, pk: int) -> QuerySet:
+    """The row `pk`, or the row it was merged into."""
+    return model.objects.filter(
+        Q(pk=pk)
+        | Q(
+            pk__in=redirects.objects.filter(old_id=pk).values(
+                redirects._meta.get_field(model._meta.model_name).attname
+            )
+        )
+    )
+
+
+def _pk(global_id: relay.GlobalID | None, type_name: str) -> int | None:
+    if global_id is None or global_id.type_name != type_name or not global_id.node_id.isdigit():
+        return None
+    return int(global_id.node_id)
+
+
+def book_rows(viewer, id: relay.GlobalID | None = None, isbn: str | None = None) -> QuerySet:
+    """`book(id | isbn)`: the book, following merges (empty when there is none)."""
+    if id is not None and isbn is not None:
+        raise invalid("Give `id` or `isbn`, not both.", "id")
+    if id is not None:
+        pk = _pk(id, "Book")
+        return Book.objects.none() if pk is None else _current(Book, BookRedirect, pk)
+    if isbn is not None:
+        _, isbn13 = isbn_utils.normalize(isbn)
+        if isbn13:
+            return Book.objects.filter(isbn13=isbn13)
+    return Book.objects.none()
+
+
+def author_rows(viewer, id: relay.GlobalID) -> QuerySet:
+    pk = _pk(id, "Author")
+    return Author.objects.none() if pk is None else _current(Author, AuthorRedirect, pk)
+
+
 @strawberry.type
 class CatalogQuery:
+    @sql(Root(book_rows))
     @strawberry_django.field(
         description="One book, by its global `id` or by an ISBN-10/ISBN-13 (hyphens allowed). "
         "Null when there is no such book. The id of a book merged into another gives the "
@@ -85,18 +123,7 @@ class CatalogQuery:
         id: Annotated[relay.GlobalID | None, arg("The book's global id.")] = None,
         isbn: Annotated[str | None, arg("An ISBN-10 or ISBN-13, in any spelling.")] = None,
     ) -> BookType | None:
-        if id is not None and isbn is not None:
-            raise invalid("Give `id` or `isbn`, not both.", "id")
-        if id is not None:
-            if id.type_name != "Book" or not id.node_id.isdigit():
-                return None
-            return await sync_to_async(selectors.current_book)(int(id.node_id))
-        if isbn is not None:
-            _, isbn13 = isbn_utils.normalize(isbn)
-            if not isbn13:
-                return None
-            return await Book.objects.filter(isbn13=isbn13).afirst()
-        return None
+        return await book_rows(info.context.user, id, isbn).afirst()
 
     @connection(
         CursorConnection[BookType],
@@ -120,17 +147,17 @@ class CatalogQuery:
     ) -> QuerySet[Book]:
         return _filtered_books(book_filter, book_order)
 
+    @sql(Root(author_rows))
     @strawberry_django.field(
         description="One author by global id; null when there is none. The id of an author "
         "merged into another gives the author it was merged into."
     )
     async def author(
         self,
+        info: Info,
         id: Annotated[relay.GlobalID, arg("The author's global id.")],
     ) -> AuthorType | None:
-        if id.type_name != "Author" or not id.node_id.isdigit():
-            return None
-        return await sync_to_async(selectors.current_author)(int(id.node_id))
+        return await author_rows(info.context.user, id).afirst()
 
     @connection(
         CursorConnection[AuthorType],
@@ -151,22 +178,24 @@ class CatalogQuery:
         except ServiceError as exc:
             raise refused(exc) from None
 
+    @sql(Root(lambda viewer: Genre.objects.order_by("name", "id"), many=True))
     @strawberry_django.field(
         description="Every genre, by name. Use `parent` and `children` to show them as a tree."
     )
     async def genres(self) -> list[GenreType]:
         return [genre async for genre in Genre.objects.order_by("name", "id")]
 
+    @sql(Root(lambda viewer, slug: Genre.objects.filter(slug=slug)))
     @strawberry_django.field(description="One genre by its slug; null when there is none.")
     async def genre(
         self, slug: Annotated[str, arg("The genre's slug, e.g. `fantasy`.")]
     ) -> GenreType | None:
         return await Genre.objects.filter(slug=slug).afirst()
 
+    @sql(Root(lambda viewer, id: Series.objects.filter(pk=_pk(id, "Series"))))
     @strawberry_django.field(description="One series by global id; null when there is none.")
     async def series(
         self, id: Annotated[relay.GlobalID, arg("The series' global id.")]
     ) -> SeriesType | None:
-        if id.type_name != "Series" or not id.node_id.isdigit():
-            return None
-        return await Series.objects.filter(pk=int(id.node_id)).afirst()
+        pk = _pk(id, "Series")
+        return None if pk is None else await Series.objects.filter(pk=pk).afirst()

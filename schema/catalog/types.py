@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from asgiref.sync import sync_to_async
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Collate
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry_django.relay import resolve_model_nodes
 
 from apps.catalog import models, selectors
+from apps.catalog.services_common import catalog_editors
 from apps.core.errors import ErrorCode
-from apps.reading.models import Review
+from apps.reading.models import Rating, Review, UserBook
 from schema.catalog.loaders import (
     BookByIdLoader,
     BooksBySeriesIdLoader,
@@ -29,6 +31,7 @@ from schema.catalog.loaders import (
     ViewerRatingByBookIdLoader,
     ViewerUserBookByBookIdLoader,
 )
+from schema.compiled.forms import Expr, Raw, Rows, sql
 from schema.context import Info
 from schema.discovery.loaders import SimilarBookIdsByBookIdLoader
 from schema.enums import AuthorRoleEnum, BookFormatEnum, ReadingStatusEnum
@@ -63,6 +66,45 @@ async def _first(nodes):
     return (await nodes)[0]
 
 
+def _series_books(series_id: int) -> QuerySet[models.Book]:
+    return models.Book.objects.filter(series_id=series_id).order_by(*selectors.SERIES_ORDER)
+
+
+def _contributions(book_id: int) -> QuerySet[models.BookAuthor]:
+    return models.BookAuthor.objects.filter(book_id=book_id).order_by("position", "id")
+
+
+def _authors(book_id: int) -> QuerySet[models.Author]:
+    """The authors of a book in byline order (one join, filtered and ordered by)."""
+    return models.Author.objects.filter(
+        contributions__book_id=book_id, contributions__role=models.AuthorRole.AUTHOR
+    ).order_by("contributions__position", "contributions__id")
+
+
+def _genres(book_id: int) -> QuerySet[models.Genre]:
+    # By code point, as the loader sorts them in Python.
+    return models.Genre.objects.filter(books=book_id).order_by(Collate("name", "C"), "id")
+
+
+def _viewer_shelf(book_id, viewer) -> QuerySet[UserBook]:
+    return UserBook.objects.filter(book_id=book_id, user_id=viewer.pk)
+
+
+def _viewer_edits_catalog(viewer) -> Exists:
+    return Exists(catalog_editors().filter(pk=viewer.pk))
+
+
+# Every bucket from 0.5 to 5 (zeros included), the count and the mean rounded to 2 places.
+RATING_SUMMARY = Raw(
+    "(SELECT json_build_object('average', coalesce(round(sum(h.v * h.n) / nullif(sum(h.n), 0), "
+    "2), 0), 'count', sum(h.n), 'histogram', json_agg(json_build_object('value', h.v, "
+    "'count', h.n) ORDER BY h.v)) FROM (SELECT b.v, count(r.value) AS n "
+    "FROM generate_series(0.5, 5.0, 0.5) b(v) LEFT JOIN reading_rating r "
+    "ON r.book_id = {pk} AND r.value = b.v GROUP BY b.v) h)",
+    columns=("pk",),
+)
+
+
 @strawberry_django.type(models.Genre, name="Genre")
 class GenreType(PkId, relay.Node):
     """A genre or subject of books; genres form a tree (“Fiction” › “Fantasy”)."""
@@ -71,6 +113,7 @@ class GenreType(PkId, relay.Node):
     slug: str = model_field(description="URL-safe unique key, e.g. `science-fiction`.")
     description: str = model_field(description="What the genre covers.")
 
+    @sql(Rows(lambda row, viewer: models.Genre.objects.filter(pk=row.parent_id)))
     @strawberry_django.field(description="The broader genre, if any.")
     async def parent(
         self, info: Info
@@ -79,6 +122,14 @@ class GenreType(PkId, relay.Node):
             return None
         return await info.context.loaders.get(GenreByIdLoader).load(self.parent_id)
 
+    @sql(
+        Rows(
+            lambda row, viewer: models.Genre.objects.filter(parent_id=row.pk).order_by(
+                "name", "id"
+            ),
+            many=True,
+        )
+    )
     @strawberry_django.field(description="Narrower genres, by name.")
     async def children(
         self, info: Info
@@ -109,6 +160,7 @@ class AuthorType(PkId, relay.Node):
     wikidata_id: str = model_field(description="Wikidata item id, or empty.")
     photo_url: str | None = photo_url()
 
+    @sql(Expr(_viewer_edits_catalog))
     @strawberry_django.field(
         description="Whether the viewer may edit this author (librarians and staff)."
     )
@@ -144,6 +196,7 @@ class SeriesType(PkId, relay.Node):
     name: str = model_field(description="Name of the series.")
     description: str = model_field(description="About the series.")
 
+    @sql(Rows(lambda row, viewer: _series_books(row.pk), many=True))
     @strawberry_django.field(
         description="Books of the series in reading order (books without a place last)."
     )
@@ -160,6 +213,7 @@ class ContributionType:
     role: AuthorRoleEnum = model_field(description="What they did for the book.")
     position: int = model_field(description="Place in the byline, from 0.")
 
+    @sql(Rows(lambda row, viewer: models.Author.objects.filter(pk=row.author_id)))
     @strawberry.field(description="Who.")
     def author(self) -> AuthorType:
         return self.author  # selected with the contribution by its loader
@@ -209,31 +263,37 @@ class BookType(PkId, relay.Node):
     created_at: datetime = model_field(description="When the book was added.")
     cover_url: str | None = cover_url()
 
+    @sql(Expr(_viewer_edits_catalog))
     @strawberry_django.field(
         description="Whether the viewer may edit this book (librarians and staff)."
     )
     async def can_edit(self, info: Info) -> bool:
         return await info.context.loaders.get(ViewerCanEditCatalogLoader).load("catalog")
 
+    @sql(Rows(lambda row, viewer: models.Series.objects.filter(pk=row.series_id)))
     @strawberry_django.field(description="The series, when the book is in one.")
     async def series(self, info: Info) -> SeriesType | None:
         if self.series_id is None:
             return None
         return await info.context.loaders.get(SeriesByIdLoader).load(self.series_id)
 
+    @sql(Rows(lambda row, viewer: _contributions(row.pk), many=True))
     @strawberry_django.field(description="Everyone credited, with their role, in byline order.")
     async def contributors(self, info: Info) -> list[ContributionType]:
         return await info.context.loaders.get(ContributionsByBookIdLoader).load(self.pk)
 
+    @sql(Rows(lambda row, viewer: _authors(row.pk), many=True))
     @strawberry_django.field(description="The authors (role “author”), in byline order.")
     async def authors(self, info: Info) -> list[AuthorType]:
         contributions = await info.context.loaders.get(ContributionsByBookIdLoader).load(self.pk)
         return [c.author for c in contributions if c.role == models.AuthorRole.AUTHOR]
 
+    @sql(Rows(lambda row, viewer: _genres(row.pk), many=True))
     @strawberry_django.field(description="Genres of the book, by name.")
     async def genres(self, info: Info) -> list[GenreType]:
         return await info.context.loaders.get(GenresByBookIdLoader).load(self.pk)
 
+    @sql(RATING_SUMMARY)
     @strawberry_django.field(description="Average, count and histogram of readers' ratings.")
     async def rating_summary(self, info: Info) -> RatingSummary:
         histogram = await info.context.loaders.get(RatingHistogramByBookIdLoader).load(self.pk)
@@ -243,15 +303,18 @@ class BookType(PkId, relay.Node):
         buckets = [RatingBucket(value=float(v), count=n) for v, n in histogram.items()]
         return RatingSummary(average=average, count=count, histogram=buckets)
 
+    @sql(Rows(lambda row, viewer: Rating.objects.filter(book_id=row.pk, user_id=viewer.pk)))
     @strawberry_django.field(description="The viewer's rating of this book; null when unrated.")
     async def viewer_rating(self, info: Info) -> RatingTypeRef | None:
         return await info.context.loaders.get(ViewerRatingByBookIdLoader).load(self.pk)
 
+    @sql(Expr(lambda viewer: Subquery(_viewer_shelf(OuterRef("pk"), viewer).values("status"))))
     @strawberry_django.field(description="The viewer's shelf for this book; null when not shelved.")
     async def viewer_status(self, info: Info) -> ReadingStatusEnum | None:
         entry = await info.context.loaders.get(ViewerUserBookByBookIdLoader).load(self.pk)
         return entry.status if entry else None
 
+    @sql(Rows(lambda row, viewer: _viewer_shelf(row.pk, viewer)))
     @strawberry_django.field(
         description="The viewer's shelf entry (status, dates, progress); null when not shelved."
     )

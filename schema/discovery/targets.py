@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists
 
 from apps.accounts.models import User
 from apps.catalog.models import Book
@@ -40,6 +41,17 @@ def _visible(model, viewer):
 
 
 TARGET_MODELS = (Book, Review, ReadingList, User)
+
+
+def target_rows(model, row, viewer):
+    """The compiled form of `Activity.target` (`schema.compiled.forms.OneOf`): the visible row
+    of `model` whose content type and id the activity names."""
+    if model not in TARGET_MODELS:
+        return None
+    content_type = ContentType.objects.filter(
+        pk=row.target_type_id, app_label=model._meta.app_label, model=model._meta.model_name
+    )
+    return _visible(model, viewer).filter(Exists(content_type), pk=row.target_id)
 
 
 class ActivityTargetLoader(Loader[tuple[int, int], object | None]):

@@ -1,7 +1,7 @@
 """Lending loaders: copies, the reservation holding each copy, and places in the queue."""
 
-from apps.core.prepared import PreparedById, PreparedQuery
 from apps.lending.models import HOLDING_STATUSES, BookCopy, Reservation, ReservationStatus
+from booknest.internals.prepared import PreparedById, PreparedQuery
 from schema.loaders import ByIdLoader, Loader
 
 

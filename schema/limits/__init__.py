@@ -33,6 +33,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from booknest.internals.strawberry import graphql_schema as graphql_schema_of
 from schema.limits.costs import operation_cost
 from schema.limits.rules import fragments_of, measure
 
@@ -184,7 +185,7 @@ class OperationLimits(SchemaExtension):
         if errors:
             return errors
         # 2. Validation, as Strawberry would run it (unless validation is disabled).
-        graphql_schema = execution_context.schema._schema
+        graphql_schema = graphql_schema_of(execution_context.schema)
         rules = tuple(execution_context.validation_rules)
         validated_key = (execution_context.query, rules)
         if rules and not (execution_context.query and VALIDATED.get(validated_key)):
@@ -246,7 +247,7 @@ class OperationLimits(SchemaExtension):
                 cached = ANALYSED.get(key)
                 if cached is not None:
                     return cached
-        graphql_schema = execution_context.schema._schema
+        graphql_schema = graphql_schema_of(execution_context.schema)
         variables = get_variable_values(
             graphql_schema,
             operation.variable_definitions or (),

@@ -1,7 +1,7 @@
 """Notification loaders: the kinds, a handful of rows every page shares."""
 
-from apps.core.prepared import PreparedById
 from apps.notifications.models import NotificationType
+from booknest.internals.prepared import PreparedById
 from schema.loaders import ByIdLoader
 
 

@@ -36,6 +36,7 @@ from graphql import GraphQLError, parse, validate
 from strawberry.extensions import SchemaExtension
 
 from apps.operations.registry import is_registered, registered_body, sha256_of
+from booknest.internals.strawberry import graphql_schema
 from schema.http import GraphQLParams, RequestRefused, bad_request
 
 VERSION = 1
@@ -105,7 +106,7 @@ def _worth_storing(query: str) -> bool:
         document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
     except GraphQLError:
         return False
-    return not validate(schema._schema, document)
+    return not validate(graphql_schema(schema), document)
 
 
 async def apply_persisted_query(params: GraphQLParams, request: HttpRequest) -> GraphQLParams:

@@ -2,9 +2,9 @@
 
 from django.db.models import Count
 
-from apps.core.prepared import PreparedQuery
 from apps.reading.models import ReadingListItem
 from apps.reading.progress import YearRead, read_in_years
+from booknest.internals.prepared import PreparedQuery
 from schema.loaders import Loader
 
 

@@ -13,6 +13,7 @@ from apps.core.errors import ErrorCode
 from apps.reading import selectors
 from apps.reading.models import ReadingList, Review, UserBook
 from schema.auth import require_user
+from schema.compiled.forms import Root, sql
 from schema.context import Info
 from schema.enums import ReadingStatusEnum
 from schema.fields import connection
@@ -29,6 +30,11 @@ def _database_id(global_id: relay.GlobalID, type_name: str) -> int | None:
     if global_id.type_name != type_name or not str(global_id.node_id).isdigit():
         return None
     return int(global_id.node_id)
+
+
+def _reading_list(viewer, id: relay.GlobalID) -> QuerySet[ReadingList]:
+    pk = _database_id(id, "ReadingList")
+    return ReadingList.objects.none() if pk is None else selectors.reading_list_rows(viewer, pk)
 
 
 @strawberry.type
@@ -71,16 +77,14 @@ class ReadingQuery:
             return selectors.reviews(info.context.user, book_id=pk)
         return selectors.reviews(info.context.user, username=username)
 
+    @sql(Root(lambda viewer, id: _reading_list(viewer, id)))
     @strawberry_django.field(
         description="A reading list, by id; null when there is none or the viewer may not see it."
     )
     async def reading_list(
         self, info: Info, id: Annotated[relay.GlobalID, _arg("The list's global id.")]
     ) -> ReadingListType | None:
-        pk = _database_id(id, "ReadingList")
-        if pk is None:
-            return None
-        return await sync_to_async(selectors.reading_list)(info.context.user, pk)
+        return await _reading_list(info.context.user, id).afirst()
 
     @connection(
         CursorConnection[ReadingListType],

@@ -5,22 +5,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.timezone import localdate as today
 from strawberry import relay
 
+from apps.accounts.models import User
+from apps.catalog.models import Book
 from apps.reading import models
 from apps.reading.progress import expected_by, percent
 from apps.reading.selectors import profile_visible_q
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
+from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
-from schema.fields import PkId, connection, context_field, model_field
+from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
-from schema.pruning import reads
 from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
 
 if TYPE_CHECKING:
@@ -31,24 +34,35 @@ UserTypeRef = Annotated["UserType", strawberry.lazy("schema.accounts.types")]
 BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
 
 
+ITEMS_COUNT = Coalesce(
+    Subquery(
+        models.ReadingListItem.objects.filter(reading_list_id=OuterRef("pk"))
+        .values("reading_list_id")
+        .annotate(n=Count("id"))
+        .values("n"),
+        output_field=IntegerField(),
+    ),
+    0,
+)
+
+
 @strawberry.type
 class OwnedByUser:
     """`user` and `book` of rows that have both, through the loaders (a base, not in the schema)."""
 
-    @reads(follows="user")
-    @context_field(description="The reader.")
+    @sql(Rows(lambda row, viewer: User.objects.filter(pk=row.user_id)))
+    @strawberry.field(description="The reader.")
     def user(self, info: Info) -> UserTypeRef:
         # Not `async`: a reader selected with the row costs no coroutine (see `load_then`).
-        cached = self._state.fields_cache
-        if "user" in cached:  # selected with the row (`select_related("user__profile")`)
-            user = cached["user"]
-            profile = user._state.fields_cache.get("profile", False)  # None: the reader has none
-            # A profile read in part (`schema.pruning`) is not for whoever loads profiles next.
-            if profile is not False and not (profile and profile.get_deferred_fields()):
+        if type(self).user.is_cached(self):  # selected with the row (`select_related`)
+            user = self.user
+            if User.profile.is_cached(user):  # with their profile, or the lack of one
+                profile = getattr(user, "profile", None)
                 info.context.loaders.get(ProfileByUserIdLoader).prime(user.pk, profile)
             return user
         return info.context.loaders.get(UserByIdLoader).load(self.user_id)
 
+    @sql(Rows(lambda row, viewer: Book.objects.filter(pk=row.book_id)))
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
         return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
@@ -73,7 +87,7 @@ class UserBookType(OwnedByUser, PkId, relay.Node):
         # Every way to reach shelf entries (node, connections) hides those of hidden profiles.
         return queryset.filter(profile_visible_q(info.context.user))
 
-    @context_field(description="The reader's private notes. Only the reader may read them.")
+    @strawberry.field(description="The reader's private notes. Only the reader may read them.")
     def private_notes(self, info: Info) -> str:
         require_owner(info, self.user_id, "private notes")
         return self.private_notes
@@ -109,8 +123,8 @@ class ReviewType(OwnedByUser, PkId, relay.Node):
         # Private reviews are absent for others wherever reviews are listed or fetched by id.
         return queryset.filter(visible_q(info.context.user))
 
-    @reads("user")
-    @context_field(description="Whether the viewer may edit or delete this review.")
+    @sql(Expr(lambda viewer: when(Q(user_id=viewer.pk))))
+    @strawberry.field(description="Whether the viewer may edit or delete this review.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.user_id
 
@@ -131,6 +145,7 @@ class ReadingListItemType(PkId, relay.Node):
             )
         )
 
+    @sql(Rows(lambda row, viewer: Book.objects.filter(pk=row.book_id)))
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
         return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
@@ -150,15 +165,18 @@ class ReadingListType(PkId, relay.Node):
     def get_queryset(cls, queryset, info: Info, **kwargs):
         return queryset.filter(visible_q(info.context.user, owner="owner"))
 
+    @sql(Rows(lambda row, viewer: User.objects.filter(pk=row.owner_id)))
     @strawberry_django.field(description="Who keeps the list.")
     async def owner(self, info: Info) -> UserTypeRef:
         return await info.context.loaders.get(UserByIdLoader).load(self.owner_id)
 
+    @sql(Expr(lambda viewer: ITEMS_COUNT))
     @strawberry_django.field(description="Number of books in the list.")
     async def items_count(self, info: Info) -> int:
         return await info.context.loaders.get(ItemCountByReadingListIdLoader).load(self.pk)
 
-    @context_field(description="Whether the viewer may change this list.")
+    @sql(Expr(lambda viewer: when(Q(owner_id=viewer.pk))))
+    @strawberry.field(description="Whether the viewer may change this list.")
     def can_edit(self, info: Info) -> bool:
         return info.context.viewer_id == self.owner_id
 

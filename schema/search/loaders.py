@@ -1,7 +1,7 @@
 """Loaders search hits are hydrated through, for the types no other domain loads by id yet."""
 
-from apps.core.prepared import PreparedById
 from apps.reading.models import ReadingList
+from booknest.internals.prepared import PreparedById
 from schema.loaders import ByIdLoader
 
 

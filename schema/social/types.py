@@ -9,12 +9,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from strawberry import relay
 
+from apps.accounts.models import User
+from apps.catalog.models import Book
 from apps.social import models
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
+from schema.compiled.forms import OneOf, Rows, sql
 from schema.context import Info
-from schema.discovery.targets import load_target
+from schema.discovery.targets import load_target, target_rows
 from schema.enums import PrivacyEnum, VerbEnum
 from schema.fields import PkId, model_field
 
@@ -45,12 +48,14 @@ class ActivityType(PkId, relay.Node):
         description='Details of the event, e.g. `{"rating": 4.5}` or `{"status": "read"}`.'
     )
 
+    @sql(Rows(lambda row, viewer: User.objects.filter(pk=row.actor_id)))
     @strawberry_django.field(description="Who did it.")
     async def actor(
         self, info: Info
     ) -> Annotated["UserType", strawberry.lazy("schema.accounts.types")]:
         return await info.context.loaders.get(UserByIdLoader).load(self.actor_id)
 
+    @sql(Rows(lambda row, viewer: Book.objects.filter(pk=row.book_id)))
     @strawberry_django.field(description="The book concerned, if any.")
     async def book(
         self, info: Info
@@ -59,6 +64,7 @@ class ActivityType(PkId, relay.Node):
             return None
         return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
 
+    @sql(OneOf(target_rows))
     @strawberry_django.field(
         description="The object acted on — a Book, Review, ReadingList or User — or null when "
         "the viewer may no longer see it (e.g. a review made private since)."

@@ -13,6 +13,7 @@ from django.db import transaction
 from apps.operations import registry
 from apps.operations.manifest import ManifestError, read_manifest
 from apps.operations.models import RegisteredOperation
+from booknest.internals.strawberry import graphql_schema
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
-            parsed = read_manifest(text, schema._schema)
+            parsed = read_manifest(text, graphql_schema(schema))
         except ManifestError as exc:
             raise CommandError(f"{path} is not a usable manifest: {exc}") from exc
         if parsed.errors:

@@ -1,4 +1,4 @@
-"""Prepared queries (apps/core/prepared.py): compiled once, the same rows as the queryset."""
+"""Prepared queries (booknest/internals/prepared.py): compiled once, the same rows as the queryset."""
 
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from apps.catalog.models import Book, BookAuthor, Series
-from apps.core.prepared import MAX_PREPARED_IDS, PreparedById, PreparedQuery
 from apps.reading.models import Rating
+from booknest.internals.prepared import MAX_PREPARED_IDS, PreparedById, PreparedQuery
 from tests.factories import make_author, make_book, make_rating, make_user
 
 

@@ -1,0 +1,141 @@
+"""Compiled reads: a query operation answered by one SQL statement (issue 12).
+
+`CompiledReads` is the last schema extension to run before execution. For a query operation on
+PostgreSQL it looks up the operation's plan (made once per document text, operation name and
+kind of viewer — anonymous or logged in — and kept in `PLANS`), binds it to this request (the
+viewer's id, the variables, each connection's page and cursor) and runs it: PostgreSQL returns
+the whole `data` as JSON, and graphql-core's executor does not run. Every other extension
+(limits, cost, rate limit, persisted operations, allow-list, masking, metrics, the operation
+log) runs around it as it does around the executor.
+
+An operation without a plan (a field with no SQL form, an interface, a variable directive …),
+a request the plan does not cover (paging backwards, a bad cursor, arguments the resolver would
+refuse) and every operation on SQLite run on the resolver path, with the same answers. Set
+`GRAPHQL_COMPILED_READS=false` to answer everything there.
+"""
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection
+from graphql import ExecutionResult
+from graphql.execution.values import get_variable_values
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from booknest.internals.django_sql import prepared_cursor
+from booknest.internals.strawberry import graphql_schema
+from schema.compiled.collect import NotCompilable
+from schema.compiled.planner import Binding, Fallback, Planner, RootPiece
+from schema.compiled.sqltext import Sql
+from schema.limits import BoundedCache, fragments_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Plan:
+    pieces: list
+    pagings: list
+
+    def bind(self, binding: Binding) -> tuple[str, list]:
+        for paging in self.pagings:
+            paging(binding)
+        sql = Sql()
+        for piece in self.pieces:
+            sql = sql + (piece.make(binding) if isinstance(piece, RootPiece) else piece)
+        return sql.text, sql.bind(binding)
+
+
+_NO_PLAN = object()
+PLANS = BoundedCache(512)
+
+
+def _no_reads(execute, sql, params, many, context):
+    # A plan is made of querysets, never of what the database holds when it is made.
+    raise NotCompilable("reads the database while planning")
+
+
+def plan_for(schema, document, operation, key) -> Plan | None:
+    """The operation's plan (made on first use, then cached); None when it has none."""
+    plan = PLANS.get(key)
+    if plan is None:
+        planner = Planner(schema, fragments_of(document), authenticated=key[-1])
+        try:
+            with connection.execute_wrapper(_no_reads):
+                plan = Plan(planner.plan(operation), planner.pagings)
+        except NotCompilable as reason:
+            log.debug("no plan for %s: %s", key[1], reason)
+            plan = _NO_PLAN
+        except Exception:  # a plan that cannot be made is no reason to fail the request
+            log.exception("planning %s failed; it runs on the resolver path", key[1])
+            plan = _NO_PLAN
+        PLANS.put(key, plan)
+    return None if plan is _NO_PLAN else plan
+
+
+def compiled_reads_enabled() -> bool:
+    return settings.GRAPHQL_COMPILED_READS and connection.vendor == "postgresql"
+
+
+def _answer(schema, document, operation, key, binding: Binding) -> dict | None:
+    """In the database thread: plan (once), bind and run; None for the resolver path."""
+    plan = plan_for(schema, document, operation, key)
+    if plan is None:
+        return None
+    try:
+        sql, params = plan.bind(binding)
+    except (Fallback, NotCompilable):
+        return None
+    except Exception:  # a request the plan cannot take is no reason to fail it
+        log.exception("binding the plan of %s failed; answering on the resolver path", key[1])
+        return None
+    try:
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            return json.loads(cursor.fetchone()[0])
+    except Exception:
+        # The resolver path answers instead, with its own errors (a database that is down is
+        # SERVICE_UNAVAILABLE there, an id out of a column's range simply absent).
+        log.warning(
+            "the compiled statement of %s failed; answering on the resolver path",
+            key[1],
+            exc_info=True,
+        )
+        return None
+
+
+class CompiledReads(SchemaExtension):
+    """Answers a planned query operation with one SQL statement (see the module)."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.result is None and compiled_reads_enabled():
+            data = await self._compiled_data()
+            if data is not None:
+                context.result = ExecutionResult(data=data)
+        yield
+
+    async def _compiled_data(self) -> dict | None:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is None or not context.query:
+            return None
+        operation = get_operation_ast(document, context.operation_name)
+        if operation is None or operation.operation.value != "query":
+            return None
+        variables = get_variable_values(
+            graphql_schema(context.schema),
+            operation.variable_definitions or (),
+            context.variables or {},
+        )
+        if isinstance(variables, list):
+            return None  # the executor reports the bad variables
+        viewer = context.context
+        key = (context.query, context.operation_name, viewer.viewer_id is not None)
+        binding = Binding(viewer, variables)
+        return await sync_to_async(_answer)(context.schema, document, operation, key, binding)

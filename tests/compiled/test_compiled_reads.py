@@ -1,0 +1,139 @@
+"""Compiled reads (schema/compiled/): one SQL statement per screen, the same answers as the
+resolver path for every viewer, and the resolver path wherever a plan does not reach."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from bench.screens import counting_queries
+from schema.compiled import run
+from tests.compiled import world as w
+from tests.conftest import comparable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return w.build()
+
+
+def ask(gql, viewer, query, variables, *, compiled=True):
+    gql.logout()
+    if viewer is not None:
+        gql.login(viewer)
+    with override_settings(GRAPHQL_COMPILED_READS=compiled):
+        return gql(query, variables)
+
+
+def planned(query: str, authenticated: bool) -> bool:
+    plans = [
+        plan for key, plan in run.PLANS.items.items() if key[0] == query and key[2] == authenticated
+    ]
+    return bool(plans) and plans[0] is not run._NO_PLAN
+
+
+def needs_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("compiled reads run on PostgreSQL; SQLite answers on the resolver path")
+
+
+def test_every_document_answers_the_same_on_both_paths_for_every_viewer(gql, world):
+    for name, (query, variables) in w.documents(world).items():
+        for who, viewer in world.viewers.items():
+            compiled = ask(gql, viewer, query, variables)
+            resolved = ask(gql, viewer, query, variables, compiled=False)
+            assert comparable(compiled) == comparable(resolved), (name, who)
+            assert "errors" not in compiled or (name == "feed" and viewer is None), (name, who)
+
+
+@pytest.mark.parametrize("screen", ["book page", "profile", "feed", "reading list", "books page"])
+def test_a_screen_is_one_sql_statement(gql, world, screen):
+    needs_postgres()
+    query, variables = w.documents(world)[screen]
+    ask(gql, world.viewers["fan"], "{ __typename }", {})  # warm: plans, caches
+    ask(gql, world.viewers["fan"], query, variables)
+    with counting_queries() as trivial:
+        ask(gql, world.viewers["fan"], "query { me { username } }", {})
+    with counting_queries() as statements:
+        result = ask(gql, world.viewers["fan"], query, variables)
+    assert "errors" not in result
+    assert planned(query, authenticated=True)
+    built = [sql for sql in statements if sql.startswith("SELECT json_build_object(")]
+    assert len(built) == 1, statements
+    # Whatever else runs (authentication) runs for the smallest planned query too.
+    assert len(statements) == len(trivial), statements
+
+
+def test_privacy_holds_in_the_compiled_answer(gql, world):
+    needs_postgres()
+    query, variables = w.documents(world)["shapes, private reader"]
+    seen = {}
+    for who in ("stranger", "fan", "pri"):
+        data = ask(gql, world.viewers[who], query, variables)["data"]
+        seen[who] = data
+    titles = {who: {e["node"]["title"] for e in d["reviews"]["edges"]} for who, d in seen.items()}
+    assert "pri private" not in titles["stranger"] and "pri followers" not in titles["stranger"]
+    assert "pri followers" in titles["fan"] and "pri private" not in titles["fan"]
+    assert "pri private" in titles["pri"]
+    assert seen["stranger"]["user"]["profile"] is None
+    assert seen["stranger"]["user"]["followers"]["edges"] == []
+    assert seen["pri"]["user"]["profile"]["bio"] == "I am pri"
+    assert seen["stranger"]["userBooks"]["totalCount"] == 0
+    assert seen["pri"]["userBooks"]["totalCount"] == 3
+
+
+def test_pages_follow_each_other_and_cursors_are_the_resolver_paths(gql, world):
+    query, variables = w.documents(world)["books page"]
+    after, titles = None, []
+    while True:
+        page = ask(gql, None, query, {**variables, "first": 2, "after": after})["data"]["books"]
+        same = ask(gql, None, query, {**variables, "first": 2, "after": after}, compiled=False)
+        assert page == same["data"]["books"]
+        titles += [e["node"]["title"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert titles == sorted(titles) and len(titles) == len(world.books)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"first": 2, "after": "bm90IGEgY3Vyc29y"},  # not a cursor
+        {"first": 101},  # over the page limit
+        {"first": -1},
+    ],
+)
+def test_what_the_plan_does_not_cover_answers_as_the_resolver_path(gql, world, variables):
+    query, _ = w.documents(world)["books page"]
+    compiled = ask(gql, None, query, variables)
+    resolved = ask(gql, None, query, variables, compiled=False)
+    assert comparable(compiled) == comparable(resolved)
+    assert compiled.get("errors")
+
+
+def test_paging_backwards_and_variable_directives_run_on_the_resolver_path(gql, world):
+    backwards = "query($n: Int) { books(last: $n) { edges { node { title } } } }"
+    answer = ask(gql, None, backwards, {"n": 2})
+    assert [e["node"]["title"] for e in answer["data"]["books"]["edges"]] == ["Book 4", "Book 5"]
+    directive = "query($y: Boolean!) { genres @include(if: $y) { name } }"
+    assert ask(gql, None, directive, {"y": True})["data"] == {"genres": [{"name": "Fantasy"}]}
+    assert not planned(directive, authenticated=False)
+
+
+def test_a_plan_never_holds_what_the_database_held_when_it_was_made(gql, world):
+    # A genre's books include its sub-genres' books, found by reading the genre tree: a plan
+    # made from that read would freeze the tree; such a field runs on the resolver path.
+    query = "query($s: String!) { genre(slug: $s) { books(first: 10) { totalCount } } }"
+    answer = ask(gql, None, query, {"s": world.genre.slug})
+    assert answer["data"]["genre"]["books"]["totalCount"] == 6
+    assert not planned(query, authenticated=False)
+
+
+def test_sqlite_answers_on_the_resolver_path(gql, world):
+    if connection.vendor == "postgresql":
+        pytest.skip("the embedded database only")
+    query, variables = w.documents(world)["book page"]
+    assert "errors" not in ask(gql, None, query, variables)
+    assert not run.compiled_reads_enabled()

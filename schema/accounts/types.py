@@ -202,7 +202,6 @@ class UserType(PkId, relay.Node):
             return shown(getattr(self, "profile", None))
         return info.context.loaders.get(ProfileByUserIdLoader).load_then(self.pk, shown)
 
-    @sql(Rows(lambda row, viewer: models.Profile.objects.filter(visible_q(viewer), user_id=row.pk)))
     @strawberry_django.field(
         description="The reader's personal access tokens that are not revoked (expired ones "
         "included: see `expiresAt`), newest first. Only the reader may read them."
@@ -219,6 +218,7 @@ class UserType(PkId, relay.Node):
         require_owner(info, self.pk, "personal data exports")
         return await models.PersonalDataExport.objects.filter(user_id=self.pk).afirst()
 
+    @sql(Rows(lambda row, viewer: models.Profile.objects.filter(visible_q(viewer), user_id=row.pk)))
     @strawberry_django.field(
         description="The reader's profile; null when its privacy hides it from the viewer."
     )

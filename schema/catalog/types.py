@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 import strawberry_django
 from asgiref.sync import sync_to_async
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Collate
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry_django.relay import resolve_model_nodes
 
+from apps.accounts.models import TokenViewer
 from apps.catalog import models, selectors
 from apps.catalog.services_common import catalog_editors
 from apps.core.errors import ErrorCode
@@ -90,7 +91,9 @@ def _viewer_shelf(book_id, viewer) -> QuerySet[UserBook]:
     return UserBook.objects.filter(book_id=book_id, user_id=viewer.pk)
 
 
-def _viewer_edits_catalog(viewer) -> Exists:
+def _viewer_edits_catalog(viewer) -> Exists | Value:
+    if isinstance(viewer, TokenViewer):  # under a personal access token: never
+        return Value(False)
     return Exists(catalog_editors().filter(pk=viewer.pk))
 
 

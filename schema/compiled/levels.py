@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, OrderBy
 
+from apps.accounts.models import TokenViewer
 from booknest.internals.django_sql import annotation_field, is_empty, ordering_of, output_field
 from schema.compiled.collect import NotCompilable
 from schema.compiled.convert import cursor_text
@@ -25,11 +26,20 @@ from schema.compiled.sqltext import VIEWER, Bound, Sql, new_marker
 VIEWER_MARK = new_marker()
 
 
-def viewer_stand_in(authenticated: bool) -> tuple[Any, dict[int, Sql | Bound]]:
-    """A viewer for building querysets before the request, and the markers it brings."""
-    if not authenticated:
+def viewer_kind(user: Any) -> str:
+    """What a plan depends on of the viewer: anonymous, a reader, or a reader through a
+    personal access token (never staff, with no permissions: `TokenViewer`)."""
+    if not user.is_authenticated:
+        return "anonymous"
+    return "token" if isinstance(user, TokenViewer) else "reader"
+
+
+def viewer_stand_in(kind: str) -> tuple[Any, dict[int, Sql | Bound]]:
+    """A viewer of this kind for building querysets before the request, and its markers."""
+    if kind == "anonymous":
         return AnonymousUser(), {}
-    return get_user_model()(pk=VIEWER_MARK), {VIEWER_MARK: VIEWER}
+    model = TokenViewer if kind == "token" else get_user_model()
+    return model(pk=VIEWER_MARK), {VIEWER_MARK: VIEWER}
 
 
 def info_stand_in(viewer: Any, context: Any = None) -> Any:

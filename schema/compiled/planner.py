@@ -117,33 +117,43 @@ class RootPiece:
 
 
 class Planner:
-    def __init__(self, schema: Any, fragments: dict, authenticated: bool) -> None:
+    def __init__(self, schema: Any, fragments: dict, viewer_kind: str) -> None:
         self.schema = schema  # the Strawberry schema
         self.graphql_schema = graphql_schema(schema)
         self.fragments = fragments
-        self.authenticated = authenticated
-        self.viewer, self.viewer_markers = viewer_stand_in(authenticated)
+        self.viewer, self.viewer_markers = viewer_stand_in(viewer_kind)
         self._aliases = itertools.count()
         self._fields: dict[str, dict[str, Any]] = {}
         # Per request, before the SQL is bound: the paging arguments of nested connections.
         self.pagings: list[Callable[[Binding], dict]] = []
 
     # -- the operation -------------------------------------------------------------------
-    def plan(self, operation: OperationDefinitionNode) -> list[Sql | RootPiece]:
+    def plan(self, operation: OperationDefinitionNode) -> tuple[list[Sql | RootPiece], list[str]]:
+        """The statement's pieces for the root fields that have a plan, and the response keys
+        of those that do not (answered on the resolver path, beside the statement)."""
         if operation.operation.value != "query":
             raise NotCompilable("not a query")
         root = self.graphql_schema.query_type
-        pieces: list[Sql | RootPiece] = [Sql("SELECT json_build_object(")]
         fields = collect(self.graphql_schema, root, operation.selection_set, self.fragments)
-        if all(nodes[0].name.value == "__typename" for nodes in fields.values()):
+        planned: list[tuple[str, Sql | RootPiece]] = []
+        rest: list[str] = []
+        for key, nodes in fields.items():
+            pagings = len(self.pagings)
+            try:
+                planned.append((key, self._root_field(root, nodes)))
+            except NotCompilable:
+                del self.pagings[pagings:]  # those of the field given up
+                rest.append(key)
+        if all(fields[key][0].name.value == "__typename" for key, _ in planned):
             raise NotCompilable("nothing to read")
-        if len(fields) > 50:
+        if len(planned) > 50:
             raise NotCompilable("more than 50 keys in one object")
-        for index, (key, nodes) in enumerate(fields.items()):
+        pieces: list[Sql | RootPiece] = [Sql("SELECT json_build_object(")]
+        for index, (key, piece) in enumerate(planned):
             pieces.append(Sql(("" if index == 0 else ", ") + literal(key) + ", "))
-            pieces.append(self._root_field(root, nodes))
+            pieces.append(piece)
         pieces.append(Sql(")::text"))
-        return pieces
+        return pieces, rest
 
     def _root_field(self, root: GraphQLObjectType, nodes: list[FieldNode]) -> Sql | RootPiece:
         name = nodes[0].name.value

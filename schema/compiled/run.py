@@ -17,12 +17,12 @@ refuse) and every operation on SQLite run on the resolver path, with the same an
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection
-from graphql import ExecutionResult
+from graphql import DocumentNode, ExecutionResult, FieldNode, SelectionSetNode
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
@@ -30,6 +30,7 @@ from strawberry.extensions import SchemaExtension
 from booknest.internals.django_sql import prepared_cursor
 from booknest.internals.strawberry import graphql_schema
 from schema.compiled.collect import NotCompilable
+from schema.compiled.levels import viewer_kind
 from schema.compiled.planner import Binding, Fallback, Planner, RootPiece
 from schema.compiled.sqltext import Sql
 from schema.limits import BoundedCache, fragments_of
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 class Plan:
     pieces: list
     pagings: list
+    keys: list[str]  # every response key of the root, in order
+    rest: DocumentNode | None = None  # the root fields without a plan, for the resolver path
 
     def bind(self, binding: Binding) -> tuple[str, list]:
         for paging in self.pagings:
@@ -52,7 +55,28 @@ class Plan:
 
 
 _NO_PLAN = object()
-PLANS = BoundedCache(512)
+PLANS = BoundedCache(512)  # (document text, operation name, viewer kind) → plan
+
+
+def key_of(selection: FieldNode) -> str:
+    return (selection.alias or selection.name).value
+
+
+def rest_of(document: DocumentNode, operation, rest: list[str]) -> DocumentNode | None:
+    """The document with only the root fields in `rest` (None when there are none)."""
+    if not rest:
+        return None
+    selections = operation.selection_set.selections
+    if not all(isinstance(selection, FieldNode) for selection in selections):
+        raise NotCompilable("root fields without a plan, and fragments at the root")
+    kept = replace(
+        operation,
+        selection_set=SelectionSetNode(
+            selections=tuple(s for s in selections if key_of(s) in rest)
+        ),
+    )
+    others = tuple(d for d in document.definitions if d is not operation)
+    return DocumentNode(definitions=(kept, *others))
 
 
 def _no_reads(execute, sql, params, many, context):
@@ -64,10 +88,13 @@ def plan_for(schema, document, operation, key) -> Plan | None:
     """The operation's plan (made on first use, then cached); None when it has none."""
     plan = PLANS.get(key)
     if plan is None:
-        planner = Planner(schema, fragments_of(document), authenticated=key[-1])
+        planner = Planner(schema, fragments_of(document), viewer_kind=key[-1])
         try:
             with connection.execute_wrapper(_no_reads):
-                plan = Plan(planner.plan(operation), planner.pagings)
+                pieces, rest = planner.plan(operation)
+            resolved = rest_of(document, operation, rest)
+            keys = [key_of(s) for s in operation.selection_set.selections] if resolved else []
+            plan = Plan(pieces, planner.pagings, keys, resolved)
         except NotCompilable as reason:
             log.debug("no plan for %s: %s", key[1], reason)
             plan = _NO_PLAN
@@ -82,7 +109,7 @@ def compiled_reads_enabled() -> bool:
     return settings.GRAPHQL_COMPILED_READS and connection.vendor == "postgresql"
 
 
-def _answer(schema, document, operation, key, binding: Binding) -> dict | None:
+def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, dict] | None:
     """In the database thread: plan (once), bind and run; None for the resolver path."""
     plan = plan_for(schema, document, operation, key)
     if plan is None:
@@ -97,7 +124,7 @@ def _answer(schema, document, operation, key, binding: Binding) -> dict | None:
     try:
         with prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)
-            return json.loads(cursor.fetchone()[0])
+            return plan, json.loads(cursor.fetchone()[0])
     except Exception:
         # The resolver path answers instead, with its own errors (a database that is down is
         # SERVICE_UNAVAILABLE there, an id out of a column's range simply absent).
@@ -114,13 +141,26 @@ class CompiledReads(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
+        answer = None
         if context.result is None and compiled_reads_enabled():
-            data = await self._compiled_data()
-            if data is not None:
-                context.result = ExecutionResult(data=data)
+            answer = await self._compiled_data()
+        if answer is None:
+            yield
+            return
+        plan, data = answer
+        if plan.rest is None:
+            context.result = ExecutionResult(data=data)
+            yield
+            return
+        # The root fields without a plan run on the resolver path; their data joins the rest.
+        context.graphql_document = plan.rest
         yield
+        result = context.result
+        if result is not None and result.data is not None:
+            resolved = result.data
+            result.data = {k: data[k] if k in data else resolved.get(k) for k in plan.keys}
 
-    async def _compiled_data(self) -> dict | None:
+    async def _compiled_data(self) -> tuple[Plan, dict] | None:
         context = self.execution_context
         document = context.graphql_document
         if document is None or not context.query:
@@ -136,6 +176,6 @@ class CompiledReads(SchemaExtension):
         if isinstance(variables, list):
             return None  # the executor reports the bad variables
         viewer = context.context
-        key = (context.query, context.operation_name, viewer.viewer_id is not None)
+        key = (context.query, context.operation_name, viewer_kind(viewer.user))
         binding = Binding(viewer, variables)
         return await sync_to_async(_answer)(context.schema, document, operation, key, binding)

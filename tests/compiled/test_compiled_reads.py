@@ -27,9 +27,8 @@ def ask(gql, viewer, query, variables, *, compiled=True):
 
 
 def planned(query: str, authenticated: bool) -> bool:
-    plans = [
-        plan for key, plan in run.PLANS.items.items() if key[0] == query and key[2] == authenticated
-    ]
+    kind = "reader" if authenticated else "anonymous"
+    plans = [plan for key, plan in run.PLANS.items.items() if key[0] == query and key[2] == kind]
     return bool(plans) and plans[0] is not run._NO_PLAN
 
 
@@ -137,3 +136,40 @@ def test_sqlite_answers_on_the_resolver_path(gql, world):
     query, variables = w.documents(world)["book page"]
     assert "errors" not in ask(gql, None, query, variables)
     assert not run.compiled_reads_enabled()
+
+
+def test_an_operation_mixing_planned_and_resolved_root_fields_answers_both(gql, world):
+    needs_postgres()
+    # `search` calls out to the search engine: it has no SQL form and runs on the resolver
+    # path; `book` and `me` are still one statement between them.
+    _, variables = w.documents(world)["book page"]
+    mixed = """query($id: ID!) {
+      me { username }
+      found: search(query: "Book", types: [BOOK], first: 2) { totalCount }
+      book(id: $id) { title reviews(first: 2) { totalCount } }
+    }"""
+    mixed_variables = {"id": variables["id"]}
+    ask(gql, world.viewers["fan"], mixed, mixed_variables)  # planned on first use
+    with counting_queries() as statements:
+        compiled = ask(gql, world.viewers["fan"], mixed, mixed_variables)
+    resolved = ask(gql, world.viewers["fan"], mixed, mixed_variables, compiled=False)
+    assert comparable(compiled) == comparable(resolved)
+    assert list(compiled["data"]) == ["me", "found", "book"]
+    assert compiled["data"]["me"] == {"username": "fan"}
+    built = [sql for sql in statements if sql.startswith("SELECT json_build_object(")]
+    assert len(built) == 1 and '"catalog_book"' in built[0]
+
+
+def test_a_personal_access_token_is_never_staff_on_either_path(gql, world):
+    from apps.accounts.personal_tokens import create_personal_access_token
+
+    query = "query($id: ID!) { book(id: $id) { canEdit } }"
+    variables = {"id": w.documents(world)["book page"][1]["id"]}
+    staff = world.viewers["staff"]
+    assert ask(gql, staff, query, variables)["data"]["book"]["canEdit"] is True
+    _, token = create_personal_access_token(staff, "script", ["read"])
+    for compiled in (True, False):
+        gql.logout()
+        with override_settings(GRAPHQL_COMPILED_READS=compiled):
+            answer = gql(query, variables, Authorization=f"Bearer {token}")
+        assert answer["data"]["book"]["canEdit"] is False, compiled

@@ -44,6 +44,7 @@ from schema.search.queries import SearchQuery
 from schema.social.mutations import SocialMutation
 from schema.social.queries import SocialQuery
 from schema.social.types import ActivityType
+from schema.storable import StorableInput
 from schema.subscriptions import Subscription
 from schema.subscriptions.context import PerOperationContext
 
@@ -89,14 +90,15 @@ schema = strawberry.Schema(
     # Order matters: hooks run in this order on the way in, in reverse on the way out.
     # PerOperationContext first: a WebSocket operation gets its own context before anything runs;
     # OperationLog then times and logs the whole operation, seeing errors as clients see them
-    # (after MaskErrors). The allow-list and the limits refuse before anything executes; the
-    # rate limit spends the cost the limits computed.
+    # (after MaskErrors). Input that cannot be stored, the allow-list and the limits refuse
+    # before anything executes; the rate limit spends the cost the limits computed.
     extensions=[
         PerOperationContext,
         OperationLog,
         MaskErrors,
         IntrospectionSwitch,
         AuthenticationExtension,
+        StorableInput,
         PersistedOperations,
         OperationLimits,
         RateLimit,

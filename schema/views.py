@@ -46,6 +46,7 @@ from schema.http import (
     read_params,
 )
 from schema.limits.batch import serve_batch
+from schema.masking import BAD_REQUEST, OPERATION_RESOLUTION_FAILURE, refused_request_code
 from schema.media.multipart import is_multipart, read_multipart_params
 from schema.observability import record_refused_request
 from schema.persisted import apply_persisted_query
@@ -153,7 +154,9 @@ class GraphQLView(AsyncGraphQLView):
         if params.operation_name is None and has_several_operations(params.query):
             # GraphQL's GetOperation(): Strawberry would silently run the first operation.
             return self.request_error_response(
-                "Must provide operation name if query contains multiple operations.", media_type
+                "Must provide operation name if query contains multiple operations.",
+                media_type,
+                OPERATION_RESOLUTION_FAILURE,
             )
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)
@@ -173,11 +176,16 @@ class GraphQLView(AsyncGraphQLView):
             return self.request_error_response(
                 "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL.",
                 media_type,
+                refused_request_code(exc),
             )
         except CannotGetOperationTypeError as exc:
-            return self.request_error_response(exc.as_http_error_reason(), media_type)
-        except MissingQueryError:
-            return self.request_error_response("The query document is empty.", media_type)
+            return self.request_error_response(
+                exc.as_http_error_reason(), media_type, refused_request_code(exc)
+            )
+        except MissingQueryError as exc:
+            return self.request_error_response(
+                "The query document is empty.", media_type, refused_request_code(exc)
+            )
 
         data = await self.process_result(request=request, result=result)
         if result.errors:
@@ -205,9 +213,13 @@ class GraphQLView(AsyncGraphQLView):
         body = {"errors": [refused.as_error()]}
         return self.json_response(body, media_type, status, refused.headers)
 
-    def request_error_response(self, message: str, media_type: str) -> HttpResponse:
+    def request_error_response(
+        self, message: str, media_type: str, code: str | None = BAD_REQUEST
+    ) -> HttpResponse:
+        """A request error Strawberry raised instead of answering (codes: schema/masking.py)."""
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
-        return self.json_response({"errors": [{"message": message}]}, media_type, status)
+        error = {"message": message, "extensions": {"code": code or BAD_REQUEST}}
+        return self.json_response({"errors": [error]}, media_type, status)
 
     def error_response(self, error: HTTPError, media_type: str) -> HttpResponse:
         body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}

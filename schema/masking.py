@@ -16,6 +16,8 @@ reports it at the variable's definition), OPERATION_RESOLUTION_FAILURE (no opera
 an unknown `operationName`, or several operations and none named), BAD_REQUEST (an operation
 type the transport does not serve, an empty document). The code is added to the error object
 itself, which keeps its class (graphql-transport-ws closes the socket on a syntax error).
+Strawberry's own refusals raise exceptions out of `Schema.execute` over HTTP, where the view
+answers them with the same codes (`refused_request_code`).
 
 Anything else is a bug. With `GRAPHQL_MASK_ERRORS` (read per operation), its message becomes
 "Internal server error." and its extensions `{code: INTERNAL_SERVER_ERROR, requestId}`; the
@@ -225,9 +227,15 @@ class MaskErrors(StrawberryMaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         if is_expected(error) and error.path is None:
-            # GraphQL refused the request: the same error, with its code (in place: a syntax
-            # error stays one, for the WebSocket handler that closes on it).
             code = request_error_code(error, self.validation_errors)
+            if refused_request_code(error.original_error) is not None:
+                # Without Strawberry's exception: graphql-transport-ws then answers with an
+                # `error` message (as the protocol's reference server does) instead of closing
+                # the connection and every other operation on it.
+                return self._replace(error, error.message, code)
+            # GraphQL refused the request: the same error, with its code (in place: a syntax
+            # error stays one, and graphql-transport-ws closes with 4400 on it, as its
+            # reference server does).
             error.extensions = {**(error.extensions or {}), "code": code}
             return error
         if is_expected(error):

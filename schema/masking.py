@@ -41,6 +41,7 @@ operation by schema/observability.py).
 import binascii
 import logging
 import os
+import re
 import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,7 +51,7 @@ import strawberry
 import strawberry_django
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, parse
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors as StrawberryMaskErrors
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -184,6 +185,30 @@ def request_error_code(error: GraphQLError, validation_errors: set[int]) -> str:
     if refused is not None:
         return refused
     return BAD_USER_INPUT if error.nodes else OPERATION_RESOLUTION_FAILURE
+
+
+# Several operations in a document that validates need at least two of these keywords (an
+# anonymous `{ … }` operation must be alone); only such documents are parsed twice.
+OPERATION_KEYWORD = re.compile(r"\b(?:query|mutation|subscription)\b")
+
+
+def ambiguous_operation(query: object, operation_name: object) -> GraphQLError | None:
+    """GraphQL's GetOperation(): a document with several operations and no `operationName`
+    names no operation to run (OPERATION_RESOLUTION_FAILURE). Strawberry would silently run the
+    first one, so the transports ask this before they hand the request over (HTTP view,
+    WebSocket handlers)."""
+    if operation_name or not isinstance(query, str) or len(OPERATION_KEYWORD.findall(query)) < 2:
+        return None
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None  # the execution reports the syntax error
+    if sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) < 2:
+        return None
+    return GraphQLError(
+        "Must provide operation name if query contains multiple operations.",
+        extensions={"code": OPERATION_RESOLUTION_FAILURE},
+    )
 
 
 def request_id_of(execution_context) -> str | None:

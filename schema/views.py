@@ -15,14 +15,11 @@ The view follows the GraphQL-over-HTTP specification (draft), audited by `graphq
   `application/graphql-response+json`, 200 under `application/json`.
 """
 
-import re
-
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
-from graphql import GraphQLError, OperationDefinitionNode, parse
 from strawberry.django.views import AsyncGraphQLView, TemporalHttpResponse
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -46,7 +43,12 @@ from schema.http import (
     read_params,
 )
 from schema.limits.batch import serve_batch
-from schema.masking import BAD_REQUEST, OPERATION_RESOLUTION_FAILURE, refused_request_code
+from schema.masking import (
+    BAD_REQUEST,
+    OPERATION_RESOLUTION_FAILURE,
+    ambiguous_operation,
+    refused_request_code,
+)
 from schema.media.multipart import is_multipart, read_multipart_params
 from schema.observability import record_refused_request
 from schema.persisted import apply_persisted_query
@@ -66,22 +68,6 @@ ALLOWED_OPERATIONS = {
     # Subscriptions are served over WebSocket at the same path, not over plain HTTP.
     "POST": {OperationType.QUERY, OperationType.MUTATION},
 }
-
-
-# Several operations in a document that validates need at least two of these keywords (an
-# anonymous `{ … }` operation must be alone); only such documents are parsed twice.
-OPERATION_KEYWORD = re.compile(r"\b(?:query|mutation|subscription)\b")
-
-
-def has_several_operations(query: str) -> bool:
-    """Whether the document defines more than one operation (then `operationName` is needed)."""
-    if len(OPERATION_KEYWORD.findall(query)) < 2:
-        return False
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return False  # the execution reports the syntax error
-    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -151,12 +137,9 @@ class GraphQLView(AsyncGraphQLView):
     async def serve(
         self, request: HttpRequest, params: GraphQLParams, media_type: str
     ) -> HttpResponse:
-        if params.operation_name is None and has_several_operations(params.query):
-            # GraphQL's GetOperation(): Strawberry would silently run the first operation.
+        if (ambiguous := ambiguous_operation(params.query, params.operation_name)) is not None:
             return self.request_error_response(
-                "Must provide operation name if query contains multiple operations.",
-                media_type,
-                OPERATION_RESOLUTION_FAILURE,
+                ambiguous.message, media_type, OPERATION_RESOLUTION_FAILURE
             )
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)

@@ -34,6 +34,7 @@ from booknest import metrics
 from booknest.request_id import client_ip_of_scope, new_request_id
 from schema import schema
 from schema.auth import resolve_viewer, token_from_headers
+from schema.masking import ambiguous_operation
 from schema.ratelimit import admit_websocket, release_websocket
 from schema.subscriptions.context import ConnectionContext
 
@@ -88,6 +89,19 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         if self.connection_acknowledged and self.keep_alive_task is None:
             self.keep_alive_task = asyncio.create_task(self.ping_regularly())
 
+    async def handle_subscribe(self, message) -> None:
+        """Refuses a document with several operations and no `operationName` (Strawberry would
+        run the first one) with an `error` message; the connection carries on."""
+        payload = message.get("payload")
+        payload = payload if isinstance(payload, dict) else {}
+        error = ambiguous_operation(payload.get("query"), payload.get("operationName"))
+        if error is not None and self.connection_acknowledged:
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [error.formatted]}
+            )
+            return
+        await super().handle_subscribe(message)
+
     async def ping_regularly(self) -> None:
         while True:
             await asyncio.sleep(settings.GRAPHQL_WS_KEEPALIVE_SECONDS)
@@ -138,6 +152,19 @@ class LegacyWSHandler(BaseGraphQLWSHandler):
                 await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
                 return
         await super().handle_connection_init(message)
+
+    async def handle_start(self, message) -> None:
+        """Refuses a document with several operations and no `operationName` (Strawberry would
+        run the first one) with an `error` message; the connection carries on."""
+        payload = message.get("payload")
+        payload = payload if isinstance(payload, dict) else {}
+        error = ambiguous_operation(payload.get("query"), payload.get("operationName"))
+        if error is not None and self.connection_acknowledged:
+            await self.send_message(
+                {"type": "error", "id": message["id"], "payload": error.formatted}
+            )
+            return
+        await super().handle_start(message)
 
     async def send_message(self, message) -> None:
         """Sends a message; a `data` (an operation's result) counts as an event delivered."""

@@ -36,6 +36,7 @@ from schema import schema
 from schema.auth import resolve_viewer, token_from_headers
 from schema.masking import ambiguous_operation
 from schema.ratelimit import admit_websocket, release_websocket
+from schema.storable import unstorable_character
 from schema.subscriptions.context import ConnectionContext
 
 FORBIDDEN = 4403
@@ -44,7 +45,13 @@ INIT_TIMEOUT = 4408
 
 def token_of(payload: dict, headers: dict[str, str]) -> str | None:
     """The access token a client offers: `authToken`, else `Authorization` in the payload, else
-    the handshake header (None: anonymous; "": malformed)."""
+    the handshake header (None: anonymous; "": malformed, as is one with a lone surrogate or
+    NUL, which no token has and which the JWT decoder cannot even encode)."""
+    token = _offered_token(payload, headers)
+    return "" if token and unstorable_character(token) else token
+
+
+def _offered_token(payload: dict, headers: dict[str, str]) -> str | None:
     raw = payload.get("authToken")
     if raw is not None:
         if not isinstance(raw, str):

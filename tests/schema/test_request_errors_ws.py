@@ -193,3 +193,20 @@ async def make_book_async():
     from asgiref.sync import sync_to_async
 
     return await sync_to_async(make_book)()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_a_token_with_a_surrogate_in_connection_init_closes_with_4403(protocol):
+    from booknest.asgi import application
+
+    communicator = WebsocketCommunicator(application, "/graphql", subprotocols=[protocol])
+    assert (await communicator.connect(timeout=TIMEOUT))[0]
+    try:
+        await communicator.send_json_to(
+            {"type": "connection_init", "payload": {"authToken": SURROGATE}}
+        )
+        while (output := await communicator.receive_output(TIMEOUT))["type"] != "websocket.close":
+            pass  # graphql-ws sends a connection_error first
+        assert output["code"] == 4403
+    finally:
+        await communicator.disconnect()

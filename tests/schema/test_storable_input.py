@@ -220,3 +220,21 @@ def test_a_batch_refuses_the_bad_item_and_runs_the_others(client):
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert good["data"]["createReadingList"]["readingList"]["id"]
     assert list(ReadingList.objects.values_list("name", flat=True)) == ["Good list"]
+
+
+def test_a_persisted_query_whose_text_has_a_surrogate_is_a_clean_refusal(client):
+    # The text is hashed before GraphQL sees it: a lone surrogate matches no hash.
+    body = {
+        "query": "{ __typename } # \ud800",
+        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "a" * 64}},
+    }
+
+    response = client.post(
+        "/graphql",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Accept": GRAPHQL_RESPONSE_JSON},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"

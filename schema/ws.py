@@ -23,6 +23,7 @@ from contextlib import suppress
 
 from channels.security.websocket import OriginValidator
 from django.conf import settings
+from graphql import GraphQLError
 from strawberry.channels import GraphQLWSConsumer as StrawberryWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -41,6 +42,26 @@ from schema.subscriptions.context import ConnectionContext
 
 FORBIDDEN = 4403
 INIT_TIMEOUT = 4408
+TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+
+
+def refusal_before_running(payload: object, running: int):
+    """The error for an operation refused before Strawberry sees it, or None: the connection's
+    cap on operations at once (Strawberry's own refusal has no code), or a document with several
+    operations and no `operationName` (Strawberry would run the first one)."""
+    maximum = settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS
+    if running >= maximum:
+        return GraphQLError(
+            f"Subscription limit reached: at most {maximum} operations at once on a connection "
+            "(GRAPHQL_WS_MAX_SUBSCRIPTIONS).",
+            extensions={
+                "code": TOO_MANY_SUBSCRIPTIONS,
+                "limit": "GRAPHQL_WS_MAX_SUBSCRIPTIONS",
+                "maximum": maximum,
+            },
+        )
+    payload = payload if isinstance(payload, dict) else {}
+    return ambiguous_operation(payload.get("query"), payload.get("operationName"))
 
 
 def token_of(payload: dict, headers: dict[str, str]) -> str | None:
@@ -97,12 +118,13 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
             self.keep_alive_task = asyncio.create_task(self.ping_regularly())
 
     async def handle_subscribe(self, message) -> None:
-        """Refuses a document with several operations and no `operationName` (Strawberry would
-        run the first one) with an `error` message; the connection carries on."""
-        payload = message.get("payload")
-        payload = payload if isinstance(payload, dict) else {}
-        error = ambiguous_operation(payload.get("query"), payload.get("operationName"))
-        if error is not None and self.connection_acknowledged:
+        """`refusal_before_running` answers with an `error` message; the connection carries on."""
+        error = refusal_before_running(message.get("payload"), len(self.operations))
+        if (
+            error is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.operations
+        ):
             await self.send_message(
                 {"id": message["id"], "type": "error", "payload": [error.formatted]}
             )
@@ -161,11 +183,9 @@ class LegacyWSHandler(BaseGraphQLWSHandler):
         await super().handle_connection_init(message)
 
     async def handle_start(self, message) -> None:
-        """Refuses a document with several operations and no `operationName` (Strawberry would
-        run the first one) with an `error` message; the connection carries on."""
-        payload = message.get("payload")
-        payload = payload if isinstance(payload, dict) else {}
-        error = ambiguous_operation(payload.get("query"), payload.get("operationName"))
+        """`refusal_before_running` answers with an `error` message; the connection carries on."""
+        running = len(self.tasks) - (message["id"] in self.tasks)  # a restarted id is replaced
+        error = refusal_before_running(message.get("payload"), running)
         if error is not None and self.connection_acknowledged:
             await self.send_message(
                 {"type": "error", "id": message["id"], "payload": error.formatted}

@@ -175,6 +175,7 @@ def test_subscriptions_per_connection_are_capped(live):
         refused = client.receive()
         assert refused["type"] == "error" and refused["id"] == "4"
         assert "limit" in json.dumps(refused)
+        assert refused["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
 
 
 # --- the streams -----------------------------------------------------------------------------

@@ -210,3 +210,22 @@ async def test_a_token_with_a_surrogate_in_connection_init_closes_with_4403(prot
         assert output["code"] == 4403
     finally:
         await communicator.disconnect()
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_the_operation_over_the_connection_cap_is_refused_with_a_code(protocol, settings):
+    settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS = 1
+    book = await make_book_async()
+    communicator = await connect(protocol)
+    try:
+        kind = "subscribe" if protocol == "graphql-transport-ws" else "start"
+        payload = {"query": BOOK_ACTIVITY, "variables": {"id": gid(book)}}
+        await communicator.send_json_to({"id": "first", "type": kind, "payload": payload})
+        error = the_error(await send(communicator, protocol, "second", payload))
+        assert error["extensions"] == {
+            "code": "TOO_MANY_SUBSCRIPTIONS",
+            "limit": "GRAPHQL_WS_MAX_SUBSCRIPTIONS",
+            "maximum": 1,
+        }
+    finally:
+        await communicator.disconnect()

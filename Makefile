@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is for a developer's machine: debug on unless the caller says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test test-differential lint format schema check-schema bench lock upgrade-check clean migrate seed
+.PHONY: run test test-differential lint format schema check-schema bench lock upgrade-check clean migrate seed fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ test: $(VENV)/.installed-dev $(GRAPHIQL_ASSETS)
 # Every query operation the suite sends is answered on both read paths and compared (PostgreSQL).
 test-differential: $(VENV)/.installed-dev $(GRAPHIQL_ASSETS)
 	BOOKNEST_DIFFERENTIAL=1 $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Random operations against a live daphne server on the embedded defaults, a new seed each run
+# (printed); fails at the first 5xx, INTERNAL_SERVER_ERROR or error without a code. Not part of
+# `make test` or CI. FUZZ_EXAMPLES=2000 looks longer; FUZZ_SEED=<n> replays a reported failure.
+fuzz: $(VENV)/.installed-dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m tests.security.fuzz_live
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

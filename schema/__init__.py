@@ -45,6 +45,7 @@ from schema.search.queries import SearchQuery
 from schema.social.mutations import SocialMutation
 from schema.social.queries import SocialQuery
 from schema.social.types import ActivityType
+from schema.storable import StorableInput
 from schema.subscriptions import Subscription as StreamsSubscription
 from schema.subscriptions.context import PerOperationContext
 from schema.token_scopes import TokenScopes
@@ -93,8 +94,8 @@ schema = strawberry.Schema(
     # PerOperationContext first: a WebSocket operation gets its own context before anything runs;
     # OperationLog then times and logs the whole operation, seeing errors as clients see them
     # (after MaskErrors). A personal access token's scopes are checked right after its
-    # authentication. The allow-list and the limits refuse before anything executes; the
-    # rate limit spends the cost the limits computed.
+    # authentication. Input that cannot be stored, the allow-list and the limits refuse before
+    # anything executes; the rate limit spends the cost the limits computed.
     extensions=[
         PerOperationContext,
         OperationLog,
@@ -102,6 +103,7 @@ schema = strawberry.Schema(
         IntrospectionSwitch,
         AuthenticationExtension,
         TokenScopes,
+        StorableInput,
         PersistedOperations,
         OperationLimits,
         RateLimit,

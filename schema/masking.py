@@ -8,6 +8,17 @@ Two more are the client's doing, not bugs, and get a code: a `Model.DoesNotExist
 of a row that is gone: NOT_FOUND) and the ValueErrors that Strawberry's relay and pagination code
 raise about a malformed cursor or global id or a negative `first` (INVALID).
 
+Every top-level error leaves here with an `extensions.code`. GraphQL's own refusals get Apollo
+Server's names (`request_error_code`): GRAPHQL_PARSE_FAILED (the document does not parse),
+GRAPHQL_VALIDATION_FAILED (it does not validate: whatever validation reported, remembered by
+identity in `on_validate`), BAD_USER_INPUT (a variable does not coerce to its type: graphql-core
+reports it at the variable's definition), OPERATION_RESOLUTION_FAILURE (no operation to run:
+an unknown `operationName`, or several operations and none named), BAD_REQUEST (an operation
+type the transport does not serve, an empty document). The code is added to the error object
+itself, which keeps its class (graphql-transport-ws closes the socket on a syntax error).
+Strawberry's own refusals raise exceptions out of `Schema.execute` over HTTP, where the view
+answers them with the same codes (`refused_request_code`).
+
 Anything else is a bug. With `GRAPHQL_MASK_ERRORS` (read per operation), its message becomes
 "Internal server error." and its extensions `{code: INTERNAL_SERVER_ERROR, requestId}`; the
 exception is logged with its traceback and the request id on the `booknest.errors` logger, and
@@ -30,6 +41,7 @@ operation by schema/observability.py).
 import binascii
 import logging
 import os
+import re
 import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,8 +51,10 @@ import strawberry
 import strawberry_django
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode, parse
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import MaskErrors as StrawberryMaskErrors
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from apps.core.errors import ErrorCode, ServiceError
 
@@ -50,6 +64,18 @@ INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 INTERNAL_MESSAGE = "Internal server error."
 DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable; retry shortly."
+# GraphQL's own refusals of a request (Apollo Server's names for them).
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
+BAD_REQUEST = "BAD_REQUEST"
+# Strawberry's exceptions for a request it cannot run, and their codes.
+REFUSED_REQUEST_CODES: dict[type[Exception], str] = {
+    CannotGetOperationTypeError: OPERATION_RESOLUTION_FAILURE,
+    InvalidOperationTypeError: BAD_REQUEST,
+    MissingQueryError: BAD_REQUEST,
+}
 # Seconds a client is asked to wait (`Retry-After`) when the database is unreachable.
 RETRY_AFTER_SECONDS = 5
 _STRAWBERRY = Path(strawberry.__file__).resolve().parent
@@ -119,19 +145,70 @@ def is_client_input_error(exc: BaseException) -> bool:
     return filename is not None and (filename + os.sep).startswith(CLIENT_INPUT_CODE)
 
 
+def refused_request_code(exc: BaseException | None) -> str | None:
+    """The code of a Strawberry exception refusing the request (no such operation, an
+    operation type not served here, no document), or None for any other exception."""
+    for exc_type, code in REFUSED_REQUEST_CODES.items():
+        if isinstance(exc, exc_type):
+            return code
+    return None
+
+
 def is_expected(error: GraphQLError) -> bool:
     """Whether the error's message is meant for the client (see the module's docstring)."""
     original = error.original_error
     if original is None or isinstance(original, (GraphQLError, ServiceError)):
+        return True
+    if refused_request_code(original) is not None:
         return True
     # Variable and literal coercion: graphql-core locates the client's bad input in the
     # document, before execution (no path), and keeps the scalar's exception as the cause.
     return error.path is None and bool(error.nodes) and not database_unavailable(original)
 
 
-def _uncoded_field_error(error: GraphQLError) -> bool:
-    """An error during execution (with a path) that nobody gave a code."""
-    return error.path is not None and not (error.extensions or {}).get("code")
+def _uncoded(error: GraphQLError) -> bool:
+    return not (error.extensions or {}).get("code")
+
+
+def request_error_code(error: GraphQLError, validation_errors: set[int]) -> str:
+    """The code of an expected top-level error without one: what GraphQL refused.
+
+    `validation_errors`: the ids of the errors validation reported. Past validation, graphql-core
+    reports a variable that does not coerce at its definition (`nodes`), and an operation it
+    cannot pick (`operationName`) at no node at all.
+    """
+    if isinstance(error, GraphQLSyntaxError):
+        return GRAPHQL_PARSE_FAILED
+    if id(error) in validation_errors:
+        return GRAPHQL_VALIDATION_FAILED
+    refused = refused_request_code(error.original_error)
+    if refused is not None:
+        return refused
+    return BAD_USER_INPUT if error.nodes else OPERATION_RESOLUTION_FAILURE
+
+
+# Several operations in a document that validates need at least two of these keywords (an
+# anonymous `{ … }` operation must be alone); only such documents are parsed twice.
+OPERATION_KEYWORD = re.compile(r"\b(?:query|mutation|subscription)\b")
+
+
+def ambiguous_operation(query: object, operation_name: object) -> GraphQLError | None:
+    """GraphQL's GetOperation(): a document with several operations and no `operationName`
+    names no operation to run (OPERATION_RESOLUTION_FAILURE). Strawberry would silently run the
+    first one, so the transports ask this before they hand the request over (HTTP view,
+    WebSocket handlers)."""
+    if operation_name or not isinstance(query, str) or len(OPERATION_KEYWORD.findall(query)) < 2:
+        return None
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None  # the execution reports the syntax error
+    if sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) < 2:
+        return None
+    return GraphQLError(
+        "Must provide operation name if query contains multiple operations.",
+        extensions={"code": OPERATION_RESOLUTION_FAILURE},
+    )
 
 
 def request_id_of(execution_context) -> str | None:
@@ -155,6 +232,14 @@ class MaskErrors(StrawberryMaskErrors):
     def __init__(self) -> None:
         # Every error goes through `anonymise_error`, which decides what to do with it.
         super().__init__(should_mask_error=self._should_process, error_message=INTERNAL_MESSAGE)
+        self.validation_errors: set[int] = set()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        # What validation refused (graphql-core's rules and the limits, which have their own
+        # codes): a validation error and a variable's coercion error can look alike.
+        errors = self.execution_context.pre_execution_errors or ()
+        self.validation_errors = {id(error) for error in errors}
 
     def _process_result(self, result: object) -> None:
         # Strawberry's asks `isinstance(result, <runtime Protocol>)` first: slow, on every result.
@@ -163,9 +248,21 @@ class MaskErrors(StrawberryMaskErrors):
 
     @staticmethod
     def _should_process(error: GraphQLError) -> bool:
-        return not is_expected(error) or _uncoded_field_error(error)
+        return not is_expected(error) or _uncoded(error)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if is_expected(error) and error.path is None:
+            code = request_error_code(error, self.validation_errors)
+            if refused_request_code(error.original_error) is not None:
+                # Without Strawberry's exception: graphql-transport-ws then answers with an
+                # `error` message (as the protocol's reference server does) instead of closing
+                # the connection and every other operation on it.
+                return self._replace(error, error.message, code)
+            # GraphQL refused the request: the same error, with its code (in place: a syntax
+            # error stays one, and graphql-transport-ws closes with 4400 on it, as its
+            # reference server does).
+            error.extensions = {**(error.extensions or {}), "code": code}
+            return error
         if is_expected(error):
             # A library's own GraphQLError about an argument of this field (e.g. "Value cannot
             # represent a GlobalID"): the client's input, said as it is, with a code.

@@ -36,13 +36,13 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest
 from graphql import GraphQLError, GraphQLSyntaxError
-from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from booknest import metrics
 from booknest.logging import request_id_var
+from schema.masking import refused_request_code
 
 logger = logging.getLogger("booknest.operations")
 
@@ -133,15 +133,10 @@ def as_graphql_error(exc: BaseException) -> GraphQLError:
     over HTTP) are the client's; anything else is the server's."""
     if isinstance(exc, GraphQLError):
         return exc
-    if isinstance(exc, InvalidOperationTypeError):
-        is_mutation = exc.operation_type == OperationType.MUTATION
-        code = "METHOD_NOT_ALLOWED" if is_mutation else "BAD_REQUEST"
-    elif isinstance(exc, CannotGetOperationTypeError):
-        code = "GRAPHQL_VALIDATION_FAILED"
-    elif isinstance(exc, MissingQueryError):
-        code = "BAD_REQUEST"
+    if isinstance(exc, InvalidOperationTypeError) and exc.operation_type == OperationType.MUTATION:
+        code = "METHOD_NOT_ALLOWED"  # a mutation over GET: the view answers 405
     else:
-        code = "INTERNAL_SERVER_ERROR"
+        code = refused_request_code(exc) or "INTERNAL_SERVER_ERROR"
     return GraphQLError(
         str(exc) or type(exc).__name__,
         original_error=exc if isinstance(exc, Exception) else None,

@@ -17,14 +17,11 @@ The view follows the GraphQL-over-HTTP specification (draft), audited by `graphq
   error="insufficient_scope"` (and the scope needed), likewise.
 """
 
-import re
-
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
-from graphql import GraphQLError, OperationDefinitionNode, parse
 from strawberry.django.views import AsyncGraphQLView, TemporalHttpResponse
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -48,6 +45,12 @@ from schema.http import (
     read_params,
 )
 from schema.limits.batch import serve_batch
+from schema.masking import (
+    BAD_REQUEST,
+    OPERATION_RESOLUTION_FAILURE,
+    ambiguous_operation,
+    refused_request_code,
+)
 from schema.media.multipart import is_multipart, read_multipart_params
 from schema.observability import record_refused_request
 from schema.persisted import apply_persisted_query
@@ -68,22 +71,6 @@ ALLOWED_OPERATIONS = {
     # Subscriptions are served over WebSocket at the same path, not over plain HTTP.
     "POST": {OperationType.QUERY, OperationType.MUTATION},
 }
-
-
-# Several operations in a document that validates need at least two of these keywords (an
-# anonymous `{ … }` operation must be alone); only such documents are parsed twice.
-OPERATION_KEYWORD = re.compile(r"\b(?:query|mutation|subscription)\b")
-
-
-def has_several_operations(query: str) -> bool:
-    """Whether the document defines more than one operation (then `operationName` is needed)."""
-    if len(OPERATION_KEYWORD.findall(query)) < 2:
-        return False
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return False  # the execution reports the syntax error
-    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -160,10 +147,9 @@ class GraphQLView(AsyncGraphQLView):
     async def serve(
         self, request: HttpRequest, params: GraphQLParams, media_type: str
     ) -> HttpResponse:
-        if params.operation_name is None and has_several_operations(params.query):
-            # GraphQL's GetOperation(): Strawberry would silently run the first operation.
+        if (ambiguous := ambiguous_operation(params.query, params.operation_name)) is not None:
             return self.request_error_response(
-                "Must provide operation name if query contains multiple operations.", media_type
+                ambiguous.message, media_type, OPERATION_RESOLUTION_FAILURE
             )
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, response=sub_response)
@@ -183,11 +169,16 @@ class GraphQLView(AsyncGraphQLView):
             return self.request_error_response(
                 "Subscriptions are served over WebSocket (graphql-transport-ws) at this URL.",
                 media_type,
+                refused_request_code(exc),
             )
         except CannotGetOperationTypeError as exc:
-            return self.request_error_response(exc.as_http_error_reason(), media_type)
-        except MissingQueryError:
-            return self.request_error_response("The query document is empty.", media_type)
+            return self.request_error_response(
+                exc.as_http_error_reason(), media_type, refused_request_code(exc)
+            )
+        except MissingQueryError as exc:
+            return self.request_error_response(
+                "The query document is empty.", media_type, refused_request_code(exc)
+            )
 
         data = await self.process_result(request=request, result=result)
         if result.errors:
@@ -218,9 +209,13 @@ class GraphQLView(AsyncGraphQLView):
         body = {"errors": [refused.as_error()]}
         return self.json_response(body, media_type, status, refused.headers)
 
-    def request_error_response(self, message: str, media_type: str) -> HttpResponse:
+    def request_error_response(
+        self, message: str, media_type: str, code: str | None = BAD_REQUEST
+    ) -> HttpResponse:
+        """A request error Strawberry raised instead of answering (codes: schema/masking.py)."""
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
-        return self.json_response({"errors": [{"message": message}]}, media_type, status)
+        error = {"message": message, "extensions": {"code": code or BAD_REQUEST}}
+        return self.json_response({"errors": [error]}, media_type, status)
 
     def error_response(self, error: HTTPError, media_type: str) -> HttpResponse:
         body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}

@@ -24,6 +24,7 @@ from contextlib import suppress
 
 from channels.security.websocket import OriginValidator
 from django.conf import settings
+from graphql import GraphQLError
 from strawberry.channels import GraphQLWSConsumer as StrawberryWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -35,16 +36,44 @@ from booknest import metrics
 from booknest.request_id import client_ip_of_scope, new_request_id
 from schema import schema
 from schema.auth import resolve_viewer, token_from_headers
+from schema.masking import ambiguous_operation
 from schema.ratelimit import admit_websocket, release_websocket
+from schema.storable import unstorable_character
 from schema.subscriptions.context import ConnectionContext
 
 FORBIDDEN = 4403
 INIT_TIMEOUT = 4408
+TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+
+
+def refusal_before_running(payload: object, running: int):
+    """The error for an operation refused before Strawberry sees it, or None: the connection's
+    cap on operations at once (Strawberry's own refusal has no code), or a document with several
+    operations and no `operationName` (Strawberry would run the first one)."""
+    maximum = settings.GRAPHQL_WS_MAX_SUBSCRIPTIONS
+    if running >= maximum:
+        return GraphQLError(
+            f"Subscription limit reached: at most {maximum} operations at once on a connection "
+            "(GRAPHQL_WS_MAX_SUBSCRIPTIONS).",
+            extensions={
+                "code": TOO_MANY_SUBSCRIPTIONS,
+                "limit": "GRAPHQL_WS_MAX_SUBSCRIPTIONS",
+                "maximum": maximum,
+            },
+        )
+    payload = payload if isinstance(payload, dict) else {}
+    return ambiguous_operation(payload.get("query"), payload.get("operationName"))
 
 
 def token_of(payload: dict, headers: dict[str, str]) -> str | None:
     """The access token a client offers: `authToken`, else `Authorization` in the payload, else
-    the handshake header (None: anonymous; "": malformed)."""
+    the handshake header (None: anonymous; "": malformed, as is one with a lone surrogate or
+    NUL, which no token has and which the JWT decoder cannot even encode)."""
+    token = _offered_token(payload, headers)
+    return "" if token and unstorable_character(token) else token
+
+
+def _offered_token(payload: dict, headers: dict[str, str]) -> str | None:
     raw = payload.get("authToken")
     if raw is not None:
         if not isinstance(raw, str):
@@ -88,6 +117,20 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         await super().handle_connection_init(message)
         if self.connection_acknowledged and self.keep_alive_task is None:
             self.keep_alive_task = asyncio.create_task(self.ping_regularly())
+
+    async def handle_subscribe(self, message) -> None:
+        """`refusal_before_running` answers with an `error` message; the connection carries on."""
+        error = refusal_before_running(message.get("payload"), len(self.operations))
+        if (
+            error is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.operations
+        ):
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [error.formatted]}
+            )
+            return
+        await super().handle_subscribe(message)
 
     async def ping_regularly(self) -> None:
         while True:
@@ -139,6 +182,17 @@ class LegacyWSHandler(BaseGraphQLWSHandler):
                 await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
                 return
         await super().handle_connection_init(message)
+
+    async def handle_start(self, message) -> None:
+        """`refusal_before_running` answers with an `error` message; the connection carries on."""
+        running = len(self.tasks) - (message["id"] in self.tasks)  # a restarted id is replaced
+        error = refusal_before_running(message.get("payload"), running)
+        if error is not None and self.connection_acknowledged:
+            await self.send_message(
+                {"type": "error", "id": message["id"], "payload": error.formatted}
+            )
+            return
+        await super().handle_start(message)
 
     async def send_message(self, message) -> None:
         """Sends a message; a `data` (an operation's result) counts as an event delivered."""

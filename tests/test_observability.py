@@ -426,7 +426,7 @@ def test_requests_strawberry_refuses_are_the_clients_not_errors(client, oplog):
     over_get, unknown_name = operation_records(oplog)
     assert (over_get.outcome, over_get.error_codes) == ("refused", ["METHOD_NOT_ALLOWED"])
     assert unknown_name.outcome == "refused"
-    assert unknown_name.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert unknown_name.error_codes == ["OPERATION_RESOLUTION_FAILURE"]
 
 
 @pytest.mark.e2e

@@ -23,7 +23,9 @@ CHECK_SECONDS = 2.0
 
 def sha256_of(text: str) -> str:
     """The hex SHA-256 of a document's UTF-8 text: its id in the registry and in APQ."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # "surrogatepass": a client's text may hold a lone surrogate (a JSON escape), which strict
+    # UTF-8 cannot encode; its hash then matches nothing and the document fails to parse.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Registry:

@@ -203,6 +203,28 @@ def test_subscriptions_per_connection_are_capped(live):
         refused = client.receive()
         assert refused["type"] == "error" and refused["id"] == "4"
         assert "limit" in json.dumps(refused)
+        assert refused["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+
+
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+def test_text_that_cannot_be_stored_is_refused_and_the_connection_lives_on(live, protocol):
+    # A lone surrogate crosses the socket as the JSON escape `\ud800` (json.dumps writes it).
+    url, _ = live
+    with WSClient(url, protocol=protocol) as client:
+        client.subscribe("bad", BOOK, {"b": "Qm9vazox\ud800"})
+        refused = client.receive()
+        assert (refused["type"], refused["id"]) == ("error", "bad")
+        payload = refused["payload"]
+        error = payload[0] if isinstance(payload, list) else payload
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "variable": "b", "path": "b"}
+
+        # The connection lives on: the next operation gets its own answer.
+        client.subscribe("several", "subscription A { followEvents { following } } " + FOLLOWS)
+        refused = client.receive()
+        assert (refused["type"], refused["id"]) == ("error", "several")
+        payload = refused["payload"]
+        error = payload[0] if isinstance(payload, list) else payload
+        assert error["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
 
 
 # --- the streams -----------------------------------------------------------------------------

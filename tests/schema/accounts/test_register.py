@@ -94,11 +94,16 @@ def test_register_refuses_a_bad_username(gql, username):
 
 @pytest.mark.parametrize("field", ["username", "email", "password"])
 def test_register_refuses_nul_characters(gql, field):
+    # Refused before the mutation runs (schema/storable.py): a top-level BAD_USER_INPUT.
     value = {"username": "a\x00da", "email": "ada\x00@example.com", "password": PASSWORD + "\x00"}
-    payload = register(gql, **{field: value[field]})
+    data = {"username": "ada", "email": "ada@example.com", "password": PASSWORD}
+    result = gql(REGISTER, {"input": {**data, field: value[field]}})
 
-    assert errors(payload) == [("INVALID", field)]
-    assert "NUL" in payload["errors"][0]["message"]
+    assert "data" not in result
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["path"] == f"input.{field}"
+    assert "NUL" in error["message"]
     assert not User.objects.exists()
 
 

@@ -80,7 +80,6 @@ def test_token_auth_returns_the_users_own_email(gql, ada):
         ("nobody", PASSWORD),
         ("nobody@example.com", PASSWORD),
         ("", ""),
-        ("ada\x00", PASSWORD),
     ],
 )
 def test_token_auth_refuses_bad_credentials(gql, ada, login, password):
@@ -262,13 +261,14 @@ def test_change_password_refuses_a_wrong_old_password(gql, ada):
     assert ada.check_password(PASSWORD) and ada.token_version == 0
 
 
-@pytest.mark.parametrize(("new", "code"), [("12345", "PASSWORD_TOO_WEAK"), ("ok\x00", "INVALID")])
-def test_change_password_validates_the_new_password(gql, ada, new, code):
+def test_change_password_validates_the_new_password(gql, ada):
     gql.login(ada)
 
-    payload = gql(CHANGE_PASSWORD, {"old": PASSWORD, "new": new})["data"]["changePassword"]
+    payload = gql(CHANGE_PASSWORD, {"old": PASSWORD, "new": "12345"})["data"]["changePassword"]
 
-    assert {(e["code"], e["field"]) for e in payload["errors"]} == {(code, "newPassword")}
+    assert {(e["code"], e["field"]) for e in payload["errors"]} == {
+        ("PASSWORD_TOO_WEAK", "newPassword")
+    }
     ada.refresh_from_db()
     assert ada.check_password(PASSWORD)
     assert me_with(gql, gql.headers["Authorization"].split()[1])["data"]["me"] is not None

@@ -55,7 +55,7 @@ def test_user_by_username_in_any_case(gql):
     assert result["isViewer"] is False
 
 
-@pytest.mark.parametrize("username", ["nobody", "", "a\x00"])
+@pytest.mark.parametrize("username", ["nobody", ""])
 def test_user_is_null_when_there_is_no_such_user(gql, username):
     assert without_cost(gql(USER, {"username": username})) == {"data": {"user": None}}
 
@@ -147,8 +147,7 @@ def test_root_follow_lists_follow_the_same_rule(gql, hidden_world):
         "followers": {"totalCount": 2},
         "following": {"totalCount": 1},
     }
-    for nobody in ("nobody", "ada\x00"):
-        assert gql(query, {"u": nobody})["data"] == {
-            "followers": {"totalCount": 0},
-            "following": {"totalCount": 0},
-        }
+    assert gql(query, {"u": "nobody"})["data"] == {
+        "followers": {"totalCount": 0},
+        "following": {"totalCount": 0},
+    }

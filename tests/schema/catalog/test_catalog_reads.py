@@ -95,7 +95,7 @@ def test_authors_by_sort_name_with_search(gql):
 
 def test_authors_search_refuses_nul(gql):
     result = gql(AUTHORS, {"search": "a\x00", "first": 2})
-    assert result["errors"][0]["extensions"]["code"] == "INVALID"
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_authors_same_sort_name_are_ordered_by_id(gql):

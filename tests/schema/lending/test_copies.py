@@ -197,7 +197,7 @@ def test_add_copy_unknown_book_is_not_found(gql):
 
 @pytest.mark.parametrize(
     ("variables", "field"),
-    [({"location": "x" * 201}, "location"), ({"notes": "bad\x00text"}, "notes")],
+    [({"location": "x" * 201}, "location"), ({"notes": "x" * 5001}, "notes")],
 )
 def test_add_copy_invalid_text(gql, variables, field):
     gql.login(make_user())

@@ -130,7 +130,7 @@ def test_comments_count_as_tokens(client, settings):
 def test_other_syntax_errors_keep_their_message(client):
     error = refused(client, "{ books(first: ) }")
     assert error["message"].startswith("Syntax Error")
-    assert "code" not in error.get("extensions", {})
+    assert error["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
 
 
 # --- page sizes ----------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def test_update_preferences_refuses_unknown_kinds_and_changes_nothing(gql):
             "input": [
                 {"kind": types.NEW_FOLLOWER, "inApp": False},
                 {"kind": "carrier_pigeon", "inApp": True},
-                {"kind": "new_follower\x00", "inApp": True},
+                {"kind": "new follower", "inApp": True},
             ]
         },
     )["data"]["updateNotificationPreferences"]

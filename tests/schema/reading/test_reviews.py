@@ -78,7 +78,6 @@ def test_create_review_errors(gql):
         ({"bookId": gid(book), "body": "Again"}, ("CONFLICT", "bookId")),
         ({"bookId": gid(make_book()), "body": ""}, ("REQUIRED", "body")),
         ({"bookId": gid(make_book()), "body": "x" * 50_001}, ("INVALID", "body")),
-        ({"bookId": gid(make_book()), "body": "a\u0000b"}, ("INVALID", "body")),
         ({"bookId": gid("Book", 999999), "body": "?"}, ("NOT_FOUND", "bookId")),
     ]
     for review_input, expected in cases:

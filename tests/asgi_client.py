@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 from asgiref.sync import async_to_sync
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.http import HttpResponse
+from django.middleware.csrf import CSRF_SECRET_LENGTH
 from django.test import Client
+from django.test.client import FakePayload
 
 GRAPHQL = "/graphql"
 
@@ -44,6 +47,9 @@ async def asgi_request(
     scheme: str = "http",
 ) -> ASGIResponse:
     """One HTTP request to an ASGI application; its status, headers and body."""
+    headers = list(headers or [])
+    if body and not any(name.lower() == "content-length" for name, _ in headers):
+        headers.append(("content-length", str(len(body))))  # as an HTTP client sends it
     scope = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -54,7 +60,7 @@ async def asgi_request(
         "raw_path": path.encode(),
         "root_path": "",
         "query_string": query_string.encode("latin-1"),
-        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers or []],
+        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
         "client": client,
         "server": server,
     }
@@ -122,6 +128,24 @@ def as_django_response(answer: ASGIResponse) -> HttpResponse:
     return response
 
 
+# A CSRF secret for the requests of a client that does not enforce CSRF checks (see below).
+TEST_CSRF_SECRET = "t" * CSRF_SECRET_LENGTH
+
+
+def with_csrf_token(environ: dict) -> dict:
+    """Django's test client skips CSRF checks unless `enforce_csrf_checks`, by a flag on the
+    request that an ASGI request cannot carry: its multipart requests (the only ones the API
+    checks) get what a browser page would send instead, the cookie and the matching header."""
+    if not environ.get("CONTENT_TYPE", "").startswith("multipart/"):
+        return environ
+    if "HTTP_X_CSRFTOKEN" in environ or "csrftoken=" in environ.get("HTTP_COOKIE", ""):
+        return environ
+    cookie = "; ".join(
+        c for c in (environ.get("HTTP_COOKIE"), f"csrftoken={TEST_CSRF_SECRET}") if c
+    )
+    return {**environ, "HTTP_COOKIE": cookie, "HTTP_X_CSRFTOKEN": TEST_CSRF_SECRET}
+
+
 class ASGIHandler:
     """Django's test handler, except that `/graphql` goes through booknest.asgi.application."""
 
@@ -133,6 +157,8 @@ class ASGIHandler:
             return self.django_handler(environ)
         from booknest.asgi import application
 
+        if not self.django_handler.enforce_csrf_checks:
+            environ = with_csrf_token(environ)
         parts = _scope_parts(environ)
         # As Django's test handler: the test's own connection (and transaction) stays open.
         request_started.disconnect(close_old_connections)
@@ -144,7 +170,10 @@ class ASGIHandler:
         finally:
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
-        return as_django_response(answer)
+        response = as_django_response(answer)
+        # What Django's test client reads back (resolver match, the request sent).
+        response.wsgi_request = WSGIRequest({**environ, "wsgi.input": FakePayload(parts["body"])})
+        return response
 
 
 class ASGIClient(Client):

@@ -49,7 +49,10 @@ def servers(tmp_path_factory):
     """(Django's handler, the lean path): two daphne processes on one SQLite database."""
     tmp = tmp_path_factory.mktemp("lean")
     env = sqlite_server_env(
-        tmp, RATE_LIMIT_ENABLED="false", CORS_ALLOWED_ORIGINS="https://app.example"
+        tmp,
+        RATE_LIMIT_ENABLED="false",
+        CORS_ALLOWED_ORIGINS="https://app.example",
+        GRAPHIQL_ENABLED="true",
     )
     migrate(env)
     with (
@@ -68,6 +71,7 @@ def servers(tmp_path_factory):
         ("POST", b"query", {"Content-Type": "text/plain"}),
         ("GET", None, {"Host": "evil.example"}),
         ("PUT", None, {}),
+        ("GET", None, {"Accept": "text/html"}),  # GraphiQL
         (
             "OPTIONS",
             None,

@@ -74,7 +74,7 @@ def path_info(scope: dict) -> str:
 
 class Transport(ASGIHandler):
     """Django's ASGI handler for reading a request and sending a response only: the lean path
-    builds its own middleware chain (`middleware_chain`), not Django's."""
+    builds its own middleware chain (`Chain`), not Django's."""
 
     def __init__(self) -> None:
         BaseHandler.__init__(self)  # not ASGIHandler's: it would load Django's middleware

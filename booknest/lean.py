@@ -1,9 +1,9 @@
 """GraphQL over HTTP on a lean ASGI path, in front of Django's request handling.
 
 Django's handling of a request costs about 2.5 ms here, a cap on the API's throughput: a
-thread is started for every request and the request crosses to it and back for the
-`request_started` and `request_finished` signals (and once more to log a 4xx/5xx answer), the
-disconnect watch and the URL resolver run, and the response is closed through a thread. With
+thread is started for every request (even one with no database work) and the request crosses to
+it and back for the `request_started` and `request_finished` signals (and once more to log a
+4xx/5xx answer), and the URL resolver runs. The lean path keeps the disconnect watch. With
 `GRAPHQL_LEAN_PATH` on (the default), HTTP requests for `/graphql` come here instead
 (booknest/asgi.py); everything else (admin, media, health, metrics, static files, exports) still
 goes to Django, and so does `/graphql` itself with the setting off.

@@ -1,7 +1,9 @@
 """ASGI entry point served by daphne.
 
-HTTP goes through Django's own handler (so middleware, CSRF and the async GraphQL view run);
-only WebSockets are routed through Channels, to the GraphQL consumer at the same path.
+HTTP requests for `/graphql` take the lean path (booknest/lean.py: Django's middleware and the
+GraphQL view without Django's request handling around them) unless `GRAPHQL_LEAN_PATH` is off;
+every other HTTP request goes through Django's own handler. WebSockets are routed through
+Channels, to the GraphQL consumer at the same path.
 """
 
 import gc
@@ -16,11 +18,12 @@ from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  #
 from django.urls import path  # noqa: E402
 
 from apps.imports.consumers import ImportWorker  # noqa: E402
+from booknest.lean import LeanGraphQL  # noqa: E402
 from schema.ws import BrowserOriginValidator, GraphQLWSConsumer  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": LeanGraphQL(django_asgi_app),
         "websocket": BrowserOriginValidator(
             URLRouter([path("graphql", GraphQLWSConsumer.as_asgi())])
         ),

@@ -356,6 +356,9 @@ GRAPHIQL_ASSETS = BASE_DIR / "frontend" / "graphiql" / "static"
 STATICFILES_DIRS = [GRAPHIQL_ASSETS] if GRAPHIQL_ASSETS.is_dir() else []
 
 # --- GraphQL ---------------------------------------------------------------------------------
+# HTTP requests for /graphql skip Django's request handling (booknest/lean.py): the same
+# middleware and view, about 2.5 ms a request less. Off: served through Django's handler.
+GRAPHQL_LEAN_PATH = env_bool("GRAPHQL_LEAN_PATH", default=True)
 GRAPHIQL_ENABLED = env_bool("GRAPHIQL_ENABLED", default=DEBUG)
 # Introspection (`__schema`, `__type`): GraphiQL and codegen need it; production may turn it off.
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", default=True)

@@ -111,6 +111,16 @@ class GraphQLClient:
 
 
 @pytest.fixture
+def client():
+    """Django's test client, whose `/graphql` requests go through the project's ASGI
+    application (booknest.asgi: the lean path unless GRAPHQL_LEAN_PATH is off), as in production
+    (tests/asgi_client.py); other paths through Django's test handler."""
+    from tests.asgi_client import ASGIClient
+
+    return ASGIClient()
+
+
+@pytest.fixture
 def gql(client) -> GraphQLClient:
     return GraphQLClient(client)
 

@@ -4,10 +4,10 @@ import json
 
 import pytest
 from django.middleware.csrf import CSRF_SECRET_LENGTH
-from django.test import Client
 from django.utils.crypto import get_random_string
 
 from apps.accounts.models import Profile
+from tests.asgi_client import ASGIClient
 from tests.factories import make_user
 from tests.helpers import without_cost
 from tests.media import pictures
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def browser():
     """A client that enforces CSRF like a browser-facing server must (Django's test client
     skips the check by default)."""
-    return Client(enforce_csrf_checks=True)
+    return ASGIClient(enforce_csrf_checks=True)
 
 
 def test_a_cross_site_form_post_is_refused(browser, storage):

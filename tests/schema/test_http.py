@@ -8,12 +8,13 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 from apps.accounts.tokens import create_access_token
 from apps.lending.models import BookCopy
 from schema import schema
 from schema.views import GraphQLView
+from tests.asgi_client import ASGIClient
 from tests.factories import make_book, make_user
 from tests.helpers import without_cost
 from tests.schema.lending.helpers import gid
@@ -323,7 +324,7 @@ def test_body_over_the_upload_limit_is_413(client, settings):
 
 def test_header_authenticated_mutation_needs_no_csrf_token():
     user = make_user()
-    client = Client(enforce_csrf_checks=True)
+    client = ASGIClient(enforce_csrf_checks=True)
     body = {"query": ADD_COPY, "variables": {"b": gid(make_book())}}
     response = post(client, body, Authorization=bearer(user))
     assert response.status_code == 200
@@ -333,7 +334,7 @@ def test_header_authenticated_mutation_needs_no_csrf_token():
 
 def test_a_session_cookie_authenticates_nobody():
     user = make_user()
-    client = Client(enforce_csrf_checks=True)
+    client = ASGIClient(enforce_csrf_checks=True)
     client.force_login(user)  # a valid Django session cookie, as the admin would set
 
     reservations = post(client, {"query": "{ myReservations { totalCount } }"}).json()

@@ -119,7 +119,7 @@ def main() -> int:
     if server_url() is None:
         print("this benchmark needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
         return 1
-    with scratch_database("booknest_bench_h7_load") as database_url:
+    with scratch_database("booknest_bench_load") as database_url:
         env = base_env(
             database_url,
             REDIS_URL=os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),

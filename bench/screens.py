@@ -232,7 +232,7 @@ def main() -> int:
         print("this benchmark needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
         return 1
     sys.path.insert(0, str(ROOT))
-    with scratch_database("booknest_bench_h7_screens") as database_url:
+    with scratch_database("booknest_bench_screens") as database_url:
         os.environ.update(
             DATABASE_URL=database_url,
             DJANGO_SETTINGS_MODULE="booknest.settings",

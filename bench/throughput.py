@@ -328,7 +328,7 @@ def main() -> int:
         print("this benchmark needs PostgreSQL (DATABASE_URL)", file=sys.stderr)
         return 1
     started = time.monotonic()
-    with scratch_database("booknest_bench_h7_throughput") as database_url:
+    with scratch_database("booknest_bench_throughput") as database_url:
         env = base_env(database_url, DJANGO_SETTINGS_MODULE="bench.compare.settings")
         run_python(["manage.py", "migrate", "-v0"], env)
         book_id = json.loads(run_python(["-m", "bench.throughput", "--seed"], env))["book_id"]

@@ -124,7 +124,7 @@ def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, d
     try:
         with prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)
-            return plan, json.loads(cursor.fetchone()[0])
+            text = cursor.fetchone()[0]
     except Exception:
         # The resolver path answers instead, with its own errors (a database that is down is
         # SERVICE_UNAVAILABLE there, an id out of a column's range simply absent).
@@ -134,6 +134,10 @@ def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, d
             exc_info=True,
         )
         return None
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()  # back to the pool at once: the answer is in hand
+    return plan, json.loads(text)
 
 
 class CompiledReads(SchemaExtension):

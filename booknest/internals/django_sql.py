@@ -43,17 +43,20 @@ def output_field(queryset: QuerySet, expression: Any) -> Any:
 
 
 def prepared_cursor(connection: Any) -> Any:
-    """A cursor of Django's PostgreSQL connection that binds parameters on the server, so that
-    psycopg prepares a statement run several times (after `prepare_threshold` runs) and
-    PostgreSQL plans it once. Django's own cursors bind on the client (`ClientCursor`); this
-    one is wrapped as Django wraps its own (`make_cursor`, or `make_debug_cursor` while queries
-    are logged), so execute wrappers, query logging and the operation log's SQL count see its
-    statements as any other."""
+    """A cursor of Django's PostgreSQL connection whose statements are prepared: bound on the
+    server and planned once per connection (Django binds on the client and turns psycopg's
+    automatic preparing off, `prepare_threshold=None`). Wrapped as Django wraps its own cursors
+    (`make_cursor`, or `make_debug_cursor` while queries are logged), so execute wrappers, query
+    logging and the operation log's SQL count see its statements as any other."""
     import psycopg
+
+    class PreparedCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
 
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    cursor = psycopg.Cursor(connection.connection)
+    cursor = PreparedCursor(connection.connection)
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)

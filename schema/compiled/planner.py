@@ -500,7 +500,7 @@ class Planner:
                 + obj
                 + " END FROM (SELECT "
                 + value
-                + f" AS v) {alias})"
+                + f" AS v OFFSET 0) {alias})"  # OFFSET 0: the value is computed once
             )
         return convert.leaf(value_type, value)
 

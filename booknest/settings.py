@@ -110,8 +110,10 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool; persistent connections (CONN_MAX_AGE) must stay off with it.
     _database["CONN_MAX_AGE"] = 0
     _database.setdefault("OPTIONS", {})["pool"] = _pool
-    # Compiled reads run prepared statements (schema/compiled/run.py): plan each once, not per
-    # run. Django's own queries are bound on the client and never prepared: they are unaffected.
+    # Compiled reads run prepared statements (schema/compiled/run.py): psycopg may prepare a
+    # statement asked to (Django's default, None, forbids it) but never by itself, and each is
+    # planned once. Django's own queries are bound on the client and never prepared.
+    _database["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
     _database["OPTIONS"].setdefault("options", "-c plan_cache_mode=force_generic_plan")
     # Django's backend with a second pool, for subscriptions' event reads (booknest/postgres/).
     _database["ENGINE"] = "booknest.postgres"

@@ -238,3 +238,23 @@ def test_a_persisted_query_whose_text_has_a_surrogate_is_a_clean_refusal(client)
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("mutation($t: String!) { verifyEmail(token: $t) { errors { code } } }", {"t": "a\x00"}),
+        ("mutation($e: String!) { requestPasswordReset(email: $e) { ok } }", {"e": "x\x00@a.b"}),
+        ("mutation($i: ID!) { revokeSession(id: $i) { errors { code } } }", {"i": "\x00"}),
+        (
+            "mutation($n: String!) { createPersonalAccessToken(input: {name: $n, scopes: [READ]})"
+            " { errors { code } } }",
+            {"n": "a\x00b"},
+        ),
+    ],
+    ids=["verifyEmail", "requestPasswordReset", "revokeSession", "createPersonalAccessToken"],
+)
+def test_account_mutations_refuse_nul_before_anything_runs(gql, query, variables):
+    answer = gql(query, variables)
+    assert "data" not in answer
+    assert [e["extensions"]["code"] for e in answer["errors"]] == ["BAD_USER_INPUT"]

@@ -77,8 +77,8 @@ def test_a_verification_token_works_once(run, smtp_server):
 
 @pytest.mark.parametrize(
     "token",
-    ["", "forged-token", "A" * 43, "x" * 5000, "bad\x00token"],
-    ids=["empty", "forged", "token-shaped", "huge", "nul"],
+    ["", "forged-token", "A" * 43, "x" * 5000],
+    ids=["empty", "forged", "token-shaped", "huge"],
 )
 def test_a_forged_verification_token_is_refused(run, smtp_server, token):
     run.register()

@@ -85,7 +85,7 @@ def test_the_answer_does_not_wait_for_the_mail_server(run, smtp_server, ada):
     smtp_server.wait_for(1)
 
 
-@pytest.mark.parametrize("email", ["", "not an address", "a@b@c", "x\x00@example.com"])
+@pytest.mark.parametrize("email", ["", "not an address", "a@b@c"])
 def test_a_malformed_address_is_refused_the_same_for_everyone(run, smtp_server, email):
     payload = request_reset(run, email)["data"]["requestPasswordReset"]
     assert payload["ok"] is False

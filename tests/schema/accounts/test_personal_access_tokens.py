@@ -56,7 +56,6 @@ def test_create_shows_the_secret_once_and_stores_only_its_hash(gql, ada):
     [
         ({"name": "  "}, "REQUIRED", "name"),
         ({"name": "x" * 101}, "INVALID", "name"),
-        ({"name": "a\x00b"}, "INVALID", "name"),
         ({"scopes": []}, "INVALID", "scopes"),
         ({"expiresInDays": 0}, "INVALID", "expiresInDays"),
         ({"expiresInDays": 366}, "INVALID", "expiresInDays"),

@@ -144,8 +144,8 @@ def test_sessions_and_revoke_session_need_a_login(gql, ada):
 
 @pytest.mark.parametrize(
     "session_id",
-    ["not-a-uuid", "6f1c1c4e-0d0e-4b9f-9f3e-1d2c3b4a5f60", "", "\x00"],
-    ids=["not-a-uuid", "unknown", "empty", "nul"],
+    ["not-a-uuid", "6f1c1c4e-0d0e-4b9f-9f3e-1d2c3b4a5f60", ""],
+    ids=["not-a-uuid", "unknown", "empty"],
 )
 def test_unknown_session_ids_are_not_found(gql, ada, session_id):
     login = log_in(gql)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from apps.core.errors import Conflict, ErrorCode, Invalid, ServiceError
 from apps.imports.events import publish_import_progress
 from apps.imports.formats.detect import check, count_records, decode, header_of, rows_of
-from apps.imports.importer import import_rows, skip
+from apps.imports.importer import JobTaken, import_rows, skip
 from apps.imports.models import ImportFormat, ImportJob, ImportStatus
 from apps.notifications.services import notify
 from apps.notifications.types import IMPORT_FINISHED
@@ -165,6 +165,10 @@ def run_job(job_id: int) -> None:
         fmt = check(job.format, header_of(text))
         items = skip(rows_of(fmt, text), job.processed_rows)
         import_rows(job, items, batch_size=settings.IMPORT_BATCH_SIZE, enrich=_enricher())
+    except JobTaken:
+        # This run froze past IMPORT_STALE_AFTER and another resumed the job: that one finishes.
+        log.warning("import %s: resumed by another runner while this one was stalled", job_id)
+        return
     except Exception as exc:
         log.exception("import %s failed", job_id)
         reason = exc.errors[0].message if isinstance(exc, ServiceError) else type(exc).__name__
@@ -175,9 +179,12 @@ def run_job(job_id: int) -> None:
 
 def finish(job: ImportJob, status: str, error: str = "") -> None:
     """Ends the job, tells its owner (`import_finished`) and its progress subscribers; a job
-    that has already ended (another sweeper got there first) is left as it is."""
+    that has already ended (another sweeper got there first), or that another run has claimed
+    since `job` was read (its `attempts` moved on), is left as it is."""
     with transaction.atomic():
-        ended = ImportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+        ended = ImportJob.objects.filter(
+            pk=job.pk, status__in=ACTIVE, attempts=job.attempts
+        ).update(
             status=status, error=error, finished_at=timezone.now(), heartbeat_at=timezone.now()
         )
         if not ended:

@@ -215,3 +215,25 @@ def test_a_paused_worker_that_wakes_after_its_job_was_resumed_writes_nothing(wor
         finally:
             os.killpg(first.pid, signal.SIGCONT)
     assert_imported_exactly_once(reader, done)
+
+
+def test_a_worker_asked_to_stop_hands_its_job_to_the_next_one_at_once(worker_env):
+    """SIGTERM (or Ctrl-C through `make run`) mid-job: the worker exits after its current
+    batch, the job goes back to the queue, and the next worker resumes it without waiting
+    IMPORT_STALE_AFTER (set far beyond this test's time limits here)."""
+    env = {**worker_env, "IMPORT_STALE_AFTER": "3600"}
+    reader, job = queue_import()
+    with import_worker(env, sweep_every=3600) as first:
+        wait_for(lambda: mid_batch(job.pk), timeout=120)
+        os.killpg(first.pid, signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
+    handed = job_state(job.pk)
+    assert handed.status == ImportStatus.PENDING
+    assert 0 < handed.processed_rows < ROWS and handed.processed_rows % BATCH == 0
+    assert handed.attempts == 0  # a stop is not a failed attempt
+    assert UserBook.objects.filter(user=reader).count() == handed.processed_rows
+
+    with import_worker(env, sweep_every=3600):
+        done = wait_for(lambda: finished(job.pk), timeout=120, interval=0.2)
+    assert done.attempts == 1
+    assert_imported_exactly_once(reader, done)

@@ -32,6 +32,8 @@ $(GRAPHIQL_ASSETS): frontend/graphiql/package-lock.json
 		echo "npm not found: GraphiQL will load its files from unpkg.com (needs internet)"; \
 	fi
 
+# Serves with daphne, plus the import worker when imports are queued for one (REDIS_URL): one
+# command, Ctrl-C stops both, either dying stops the other (booknest/serve.py, supervisor.py).
 run: $(VENV)/.installed $(GRAPHIQL_ASSETS)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
@@ -42,7 +44,7 @@ run: $(VENV)/.installed $(GRAPHIQL_ASSETS)
 	@echo "    Health              http://$(HOST):$(PORT)/healthz  http://$(HOST):$(PORT)/readyz"
 	@echo "    Demo login          username: demo   password: booknest-demo (staff)"
 	@echo ""
-	$(RUN_ENV) exec $(BIN)/daphne -b $(HOST) -p $(PORT) booknest.asgi:application
+	$(RUN_ENV) exec $(BIN)/python -m booknest.serve -b $(HOST) -p $(PORT)
 
 test: $(VENV)/.installed-dev $(GRAPHIQL_ASSETS)
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

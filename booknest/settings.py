@@ -448,6 +448,8 @@ IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 500, minimum=1)
 # A running job whose heartbeat is older than this many seconds is resumed (or failed).
 IMPORT_STALE_AFTER = env_int("IMPORT_STALE_AFTER", 300, minimum=10)
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3, minimum=1)
+# A job still PENDING after this many seconds reports `waitingForWorker` (no worker took it).
+IMPORT_WAITING_FOR_WORKER_AFTER = env_int("IMPORT_WAITING_FOR_WORKER_AFTER", 60, minimum=1)
 IMPORT_RUNNER = env_str("IMPORT_RUNNER", "worker" if REDIS_URL else "thread")
 if IMPORT_RUNNER not in {"thread", "worker", "inline"}:
     raise ImproperlyConfigured(

@@ -5,6 +5,11 @@ the job's `processed_rows` always equals the rows whose effects are committed: a
 resumes after its last committed batch and writes nothing twice. A batch the database refuses
 is retried row by row, each row in its own savepoint: the good rows land, the bad row is
 reported with the database's reason, and nothing of it stays half-written.
+
+A run owns its job through `attempts`, the number its claim set (apps.imports.jobs.run_job):
+each batch commits only while the job is still RUNNING under that number. A runner that froze
+past IMPORT_STALE_AFTER (its job resumed by another) and then wakes gets JobTaken at the end
+of its batch, and the batch is rolled back instead of landing twice.
 """
 
 import logging
@@ -18,11 +23,15 @@ from django.utils import timezone
 from apps.imports.events import publish_import_progress
 from apps.imports.formats.rows import ImportRow, RowError
 from apps.imports.matching import Enricher, create_books, match_books
-from apps.imports.models import ImportJob, ImportRowError
+from apps.imports.models import ImportJob, ImportRowError, ImportStatus
 from apps.imports.writer import CREATED, SKIPPED, UPDATED, refresh_rating_stats, write_batch
 
 log = logging.getLogger(__name__)
 RAW_VALUE_MAX = 500
+
+
+class JobTaken(Exception):
+    """Another runner resumed the job (this one stopped beating for too long): stop, quietly."""
 
 
 def import_rows(
@@ -41,7 +50,9 @@ def import_rows(
                 ImportRowError(job=job, row_number=e.row_number, reason=e.reason, raw=_raw(e.raw))
                 for e in errors
             )
-            ImportJob.objects.filter(pk=job.pk).update(
+            owned = ImportJob.objects.filter(
+                pk=job.pk, status=ImportStatus.RUNNING, attempts=job.attempts
+            ).update(
                 processed_rows=F("processed_rows") + len(chunk),
                 created_count=F("created_count") + counts[CREATED],
                 updated_count=F("updated_count") + counts[UPDATED],
@@ -49,6 +60,8 @@ def import_rows(
                 failed_count=F("failed_count") + len(errors),
                 heartbeat_at=timezone.now(),
             )
+            if not owned:
+                raise JobTaken(f"import {job.pk}: run {job.attempts} no longer owns the job")
             job.refresh_from_db()
             publish_import_progress(job)  # sent once the batch has committed
         if after_batch:

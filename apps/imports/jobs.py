@@ -6,7 +6,9 @@ database connection; `worker` (the default with REDIS_URL) sends it to the `impo
 where `python manage.py runworker imports` processes run it; `inline` runs it right after
 commit in the same thread (tests, debugging).
 
-A job that stops beating (a crash, a restart, a killed worker) is found by `sweep_stale_jobs`
+A worker asked to stop (SIGINT, SIGTERM) hands its job back to the queue after the batch under
+way, so the next worker resumes it at once. A job that stops beating (a crash, a killed worker)
+is found by `sweep_stale_jobs`
 (run by `python manage.py import_worker` on start and then periodically, by `python manage.py
 resume_imports`, and before each new import with the thread runner): it resumes after its last
 committed batch, or, after IMPORT_MAX_ATTEMPTS runs, ends FAILED with the counts it reached.
@@ -27,13 +29,20 @@ from django.utils import timezone
 from apps.core.errors import Conflict, ErrorCode, Invalid, ServiceError
 from apps.imports.events import publish_import_progress
 from apps.imports.formats.detect import check, count_records, decode, header_of, rows_of
-from apps.imports.importer import import_rows, skip
+from apps.imports.importer import JobTaken, import_rows, skip
 from apps.imports.models import ImportFormat, ImportJob, ImportStatus
 from apps.notifications.services import notify
 from apps.notifications.types import IMPORT_FINISHED
 
 log = logging.getLogger(__name__)
 IMPORT_CHANNEL = "imports"
+# Set when the worker process was asked to stop (`import_worker` on SIGINT/SIGTERM): the job it
+# runs hands itself back to the queue after its current batch instead of holding the exit.
+_stop_requested = threading.Event()
+# The jobs running in this process, so that a stopping worker can wait for the hand-back (it
+# publishes and queues through the channel layers, which the interpreter's shutdown refuses).
+_runs = threading.Condition()
+_running = 0
 # The channel layer of the job queue (booknest/settings.py: a queue, not pub/sub).
 IMPORT_LAYER = "imports"
 ACTIVE = (ImportStatus.PENDING, ImportStatus.RUNNING)
@@ -134,6 +143,40 @@ def _run_in_thread(job_id: int) -> None:
         connections.close_all()  # this thread's own connection, not the server's
 
 
+class _Stopped(Exception):
+    """The worker is stopping: leave the job after the batch that has just committed."""
+
+
+def request_stop() -> None:
+    """Ask the job running in this process to hand itself back after its current batch."""
+    _stop_requested.set()
+
+
+def wait_for_runs(timeout: float | None = None) -> bool:
+    """Waits until no job runs in this process (after `request_stop`: handed back); False on
+    timeout."""
+    with _runs:
+        return _runs.wait_for(lambda: _running == 0, timeout)
+
+
+def _stop_if_requested(job: ImportJob) -> None:
+    if _stop_requested.is_set():
+        raise _Stopped
+
+
+def _hand_back(job: ImportJob) -> None:
+    """Queues the job again as it stands (PENDING, resumed after its committed rows), without
+    counting the stopped run as an attempt: the next worker to start takes it at once."""
+    handed = ImportJob.objects.filter(
+        pk=job.pk, status=ImportStatus.RUNNING, attempts=job.attempts
+    ).update(status=ImportStatus.PENDING, heartbeat_at=None, attempts=F("attempts") - 1)
+    if handed:
+        log.info("import %s: handed back after row %s", job.pk, job.processed_rows)
+        job.refresh_from_db()
+        publish_import_progress(job)
+        dispatch(job.pk)
+
+
 def _stale_before():
     return timezone.now() - timedelta(seconds=settings.IMPORT_STALE_AFTER)
 
@@ -141,6 +184,18 @@ def _stale_before():
 def run_job(job_id: int) -> None:
     """Runs (or resumes) the job if it is pending or its runner stopped beating; otherwise
     another runner has it, and this call does nothing."""
+    global _running
+    with _runs:
+        _running += 1
+    try:
+        _run_job(job_id)
+    finally:
+        with _runs:
+            _running -= 1
+            _runs.notify_all()
+
+
+def _run_job(job_id: int) -> None:
     now = timezone.now()
     claimed = (
         ImportJob.objects.filter(pk=job_id)
@@ -164,7 +219,20 @@ def run_job(job_id: int) -> None:
             text = decode(stored.read())
         fmt = check(job.format, header_of(text))
         items = skip(rows_of(fmt, text), job.processed_rows)
-        import_rows(job, items, batch_size=settings.IMPORT_BATCH_SIZE, enrich=_enricher())
+        import_rows(
+            job,
+            items,
+            batch_size=settings.IMPORT_BATCH_SIZE,
+            enrich=_enricher(),
+            after_batch=_stop_if_requested,
+        )
+    except _Stopped:
+        _hand_back(job)
+        return
+    except JobTaken:
+        # This run froze past IMPORT_STALE_AFTER and another resumed the job: that one finishes.
+        log.warning("import %s: resumed by another runner while this one was stalled", job_id)
+        return
     except Exception as exc:
         log.exception("import %s failed", job_id)
         reason = exc.errors[0].message if isinstance(exc, ServiceError) else type(exc).__name__
@@ -175,9 +243,12 @@ def run_job(job_id: int) -> None:
 
 def finish(job: ImportJob, status: str, error: str = "") -> None:
     """Ends the job, tells its owner (`import_finished`) and its progress subscribers; a job
-    that has already ended (another sweeper got there first) is left as it is."""
+    that has already ended (another sweeper got there first), or that another run has claimed
+    since `job` was read (its `attempts` moved on), is left as it is."""
     with transaction.atomic():
-        ended = ImportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+        ended = ImportJob.objects.filter(
+            pk=job.pk, status__in=ACTIVE, attempts=job.attempts
+        ).update(
             status=status, error=error, finished_at=timezone.now(), heartbeat_at=timezone.now()
         )
         if not ended:

@@ -1,5 +1,7 @@
 """Imports: a reader's library import job and the rows it could not take."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -74,6 +76,24 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.format}, {self.status})"
+
+    def seconds_until_waiting(self, now: datetime) -> float | None:
+        """Seconds until the job counts as waiting for a worker (0: it does now); None when it
+        has ended. A job waits when nobody works on it although somebody should: PENDING for
+        more than IMPORT_WAITING_FOR_WORKER_AFTER seconds (no runner took it: with REDIS_URL,
+        no `manage.py import_worker` is running), or RUNNING without a heartbeat for more than
+        IMPORT_STALE_AFTER seconds (its runner stopped; a worker's sweep will resume it)."""
+        if self.status == ImportStatus.PENDING:
+            since, limit = self.created_at, settings.IMPORT_WAITING_FOR_WORKER_AFTER
+        elif self.status == ImportStatus.RUNNING:
+            since, limit = self.heartbeat_at or self.created_at, settings.IMPORT_STALE_AFTER
+        else:
+            return None
+        return max(0.0, limit - (now - since).total_seconds())
+
+    def waiting_for_worker(self, now: datetime) -> bool:
+        """Whether the job has waited too long for a worker (see `seconds_until_waiting`)."""
+        return self.seconds_until_waiting(now) == 0
 
 
 class ImportRowError(models.Model):

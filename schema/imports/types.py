@@ -5,6 +5,7 @@ from datetime import datetime
 import strawberry
 import strawberry_django
 from django.db.models import QuerySet
+from django.utils import timezone
 from strawberry import relay
 
 from apps.imports import models
@@ -12,7 +13,7 @@ from apps.imports.export import ExportFormat
 from schema.context import Info
 from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
-from schema.subscriptions.types import ImportProgressStatusEnum
+from schema.subscriptions.types import WAITING_FOR_WORKER, ImportProgressStatusEnum
 
 ImportFormatEnum = strawberry.enum(
     models.ImportFormat,
@@ -79,6 +80,12 @@ class ImportJobType(PkId, relay.Node):
     created_at: datetime = model_field(description="When the file was uploaded.")
     started_at: datetime | None = model_field(description="When the work began.")
     finished_at: datetime | None = model_field(description="When the job ended.")
+
+    @strawberry_django.field(
+        only=["status", "created_at", "heartbeat_at"], description=WAITING_FOR_WORKER
+    )
+    def waiting_for_worker(self) -> bool:
+        return self.waiting_for_worker(timezone.now())
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):

@@ -42,6 +42,18 @@ class Listener:
             self.groups.discard(group)
             await self.consumer.leave_group(group)
 
+    async def next_message(self, timeout: float | None = None) -> dict | None:
+        """The next message of our groups; None when `timeout` seconds pass without one."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                message = await asyncio.wait_for(self.queue.get(), remaining)
+            except TimeoutError:
+                return None
+            if message.get("group") in self.groups:
+                return message
+
     async def messages(self) -> AsyncIterator[dict]:
         while True:
             message = await self.queue.get()

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Annotated
 
 import strawberry
+from django.utils import timezone
 from graphql import GraphQLError
 from strawberry import relay
 
@@ -209,27 +210,31 @@ class Subscription:
         viewer = require_user(info)
         pk = local_id(job_id, "ImportJob")
 
-        def load() -> ImportProgress | None:
+        def load() -> tuple[ImportProgress, float | None] | None:
             job = ImportJob.objects.filter(pk=pk, user_id=viewer.pk).first()
-            return job and ImportProgress.of(job)
+            if job is None:
+                return None
+            now = timezone.now()
+            return ImportProgress.of(job, now), job.seconds_until_waiting(now)
 
         if await db(load) is None:
             raise not_found("ImportJob")
         async with listening(info, [import_group(pk)]) as listener:
             # Read after joining the group, so no change falls between the two.
-            progress = await db(load)
-            if progress is None:
-                return
-            yield progress
-            if progress.finished:
-                return
-            async for _message in listener.messages():
-                progress = await db(load)
-                if progress is None:
-                    return
-                yield progress
+            loaded = await db(load)
+            last = None
+            while loaded is not None:
+                progress, until_waiting = loaded
+                if progress != last:
+                    yield progress
+                    last = progress
                 if progress.finished:
                     return
+                # Waiting for a worker is the one change nobody publishes (nothing happens):
+                # read the job again when it would begin, if no event comes first.
+                timeout = until_waiting if until_waiting else None
+                await listener.next_message(timeout=timeout and timeout + 0.5)
+                loaded = await db(load)
 
     @strawberry.subscription(
         description="The viewer's reservations changing state: ready to pick up, lent, "

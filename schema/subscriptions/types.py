@@ -1,5 +1,6 @@
 """What the subscriptions deliver: one small payload type per stream."""
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -69,6 +70,17 @@ class ReservationEvent:
     change: ReservationChangeEnum = strawberry.field(description="What happened to it.")
 
 
+WAITING_FOR_WORKER = (
+    "True when nobody is working on the job although somebody should: still PENDING after "
+    "IMPORT_WAITING_FOR_WORKER_AFTER seconds (60 by default: no import worker took it; on a "
+    "server with REDIS_URL, `python manage.py import_worker` is not running), or RUNNING "
+    "without progress for IMPORT_STALE_AFTER seconds (its worker stopped; a running worker "
+    "resumes it after its last committed batch). The job is kept and runs once a worker is "
+    "there; tell the reader it is delayed, and the operator if it lasts. False otherwise, and "
+    "once the job has ended."
+)
+
+
 @strawberry.type(description="The counters and state of one of the viewer's import jobs.")
 class ImportProgress:
     id: relay.GlobalID = strawberry.field(description="The import job's global id.")
@@ -85,9 +97,12 @@ class ImportProgress:
     finished: bool = strawberry.field(
         description="True once the job has ended; the subscription completes after this event."
     )
+    waiting_for_worker: bool = strawberry.field(
+        description=WAITING_FOR_WORKER + " The subscription sends an event when it turns true."
+    )
 
     @classmethod
-    def of(cls, job) -> "ImportProgress":
+    def of(cls, job, now: datetime) -> "ImportProgress":
         return cls(
             id=relay.GlobalID("ImportJob", str(job.pk)),
             status=ImportStatus(job.status),
@@ -100,4 +115,5 @@ class ImportProgress:
             error=job.error,
             finished=job.status
             in (ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.CANCELLED),
+            waiting_for_worker=job.waiting_for_worker(now),
         )

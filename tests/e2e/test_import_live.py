@@ -207,3 +207,62 @@ def test_import_worker_runs_queued_jobs_and_resumes_stalled_ones(copied):
     finally:
         os.killpg(worker.pid, 15)
         worker.wait(timeout=15)
+
+
+WAITING = """subscription ($j: ID!) {
+  importProgress(jobId: $j) { status processedRows finished waitingForWorker } }"""
+
+
+def test_a_job_no_worker_takes_says_so_live_and_runs_once_one_starts(copied):
+    """Imports queued for workers (IMPORT_RUNNER=worker) with none running: after
+    IMPORT_WAITING_FOR_WORKER_AFTER the subscriber hears `waitingForWorker` without any other
+    change; with Redis, a worker then started runs the job and the flag clears."""
+    folder, token = copied
+    redis = bool(os.environ.get("REDIS_URL"))
+    env = environment(folder, IMPORT_RUNNER="worker", IMPORT_WAITING_FOR_WORKER_AFTER="2")
+    if not redis:  # the queue is the server's in-memory layer: no worker can ever reach it
+        env.pop("REDIS_URL", None)
+    port = free_port()
+    command = [f"{ROOT}/.venv/bin/daphne", "-b", "127.0.0.1", "-p", str(port)]
+    server = live_server([*command, "booknest.asgi:application"], env, port)
+    with server as url, WSClient.as_user(url, token) as ws:
+        lines = ["Book Id,Title,Author,Exclusive Shelf,My Rating"]
+        lines += [f"{n},Waiting Book {n},Writer {n},read,4" for n in range(1, 11)]
+        payload = post_file(url, token, "\n".join(lines).encode())["data"]["importLibrary"]
+        job_id = payload["job"]["id"]
+        ws.subscribe("p", WAITING, {"j": job_id})
+        first = ws.next_data("p")["importProgress"]
+        assert first["status"] == "PENDING" and first["waitingForWorker"] is False
+        second = ws.next_data("p")["importProgress"]
+        assert second == {
+            "status": "PENDING",
+            "processedRows": 0,
+            "finished": False,
+            "waitingForWorker": True,
+        }
+        query = "query ($j: ID!) { importJob(id: $j) { status waitingForWorker } }"
+        job = http_graphql(url, query, {"j": job_id}, token)["importJob"]
+        assert job == {"status": "PENDING", "waitingForWorker": True}
+        if not redis:
+            return
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "import_worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            events = [ws.next_data("p")["importProgress"]]
+            while not events[-1]["finished"]:
+                events.append(ws.next_data("p")["importProgress"])
+        finally:
+            os.killpg(worker.pid, 15)
+            worker.wait(timeout=15)
+        assert events[-1] == {
+            "status": "SUCCEEDED",
+            "processedRows": 10,
+            "finished": True,
+            "waitingForWorker": False,
+        }

@@ -148,3 +148,28 @@ def test_one_import_at_a_time_per_reader(settings):
         start_import(reader, upload(goodreads_csv([{"Title": "B"}])))
     assert error.value.errors[0].code == ErrorCode.CONFLICT
     start_import(make_user(), upload(goodreads_csv([{"Title": "B"}])))  # others are not held up
+
+
+def test_a_run_whose_job_was_resumed_by_another_commits_no_further_batch():
+    """The stalled-then-woken runner (tests/e2e/test_import_crash.py does it with processes)."""
+    from django.db.models import F
+
+    from apps.imports.formats.detect import rows_of
+    from apps.imports.importer import JobTaken, import_rows
+    from apps.imports.jobs import finish
+
+    reader = make_user()
+    text = goodreads_csv([{"Title": f"T{n}"} for n in range(6)])
+    job = stalled_job(reader, text, processed=0)
+
+    def taken_over(current):
+        # Meanwhile the sweep found the job stale and another run claimed it.
+        ImportJob.objects.filter(pk=current.pk).update(attempts=F("attempts") + 1)
+
+    with pytest.raises(JobTaken):
+        import_rows(job, rows_of("goodreads", text), batch_size=2, after_batch=taken_over)
+    fresh = ImportJob.objects.get(pk=job.pk)
+    assert (fresh.processed_rows, fresh.created_count, fresh.attempts) == (2, 2, 2)
+    assert UserBook.objects.filter(user=reader).count() == 2  # the second batch rolled back
+    finish(job, ImportStatus.FAILED, "The old run's verdict")
+    assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.RUNNING  # the new run's job

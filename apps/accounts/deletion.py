@@ -50,7 +50,9 @@ def _delete_pointers(doomed: dict[type, set]) -> None:
 
     types = ContentType.objects.get_for_models(*doomed)
     for model, pks in doomed.items():
-        if model in (Activity, Notification) or not pks:
+        # Targets are named by an integer id: rows keyed otherwise (sessions, by UUID) never are.
+        integer_keys = all(isinstance(pk, int) for pk in pks)
+        if model in (Activity, Notification) or not pks or not integer_keys:
             continue
         target_type = types[model]
         ids = sorted(pks)

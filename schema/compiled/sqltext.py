@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+
 from booknest.internals.django_sql import queryset_sql
+from schema.compiled.collect import NotCompilable
 
 _PLACEHOLDER = re.compile(r"%%|%s")
 # Marker values: negative integers no row id can be, yet within a 32-bit integer column's range
@@ -98,10 +101,6 @@ def splice(
 def compile_queryset(queryset: Any, markers: dict[int, "Sql | Bound"]) -> Sql:
     """The queryset's SQL with its markers spliced; every marker of the parent row must be
     found (the viewer's may be unused)."""
-    from django.core.exceptions import EmptyResultSet
-
-    from schema.compiled.collect import NotCompilable
-
     try:
         sql, params = queryset_sql(queryset)
     except EmptyResultSet:  # a lookup no row can match (a value out of a column's range)

@@ -12,6 +12,7 @@ from apps.accounts.models import Profile, User
 from apps.catalog.models import BookRedirect
 from apps.core.models import Privacy
 from apps.reading.models import ReadingGoal, ReadingList, ReadingStatus, Review, UserBook
+from apps.social.blocking import blocked_between, not_blocked_q
 from apps.social.models import Follow
 from apps.social.visibility import followees_of, visible_q
 
@@ -32,13 +33,15 @@ def profile_visible_q(viewer, *, owner: str = "user") -> Q:
                 f"{owner}_id__in": followees_of(viewer.pk),
             }
         )
-    )
+    ) & not_blocked_q(viewer, owner=owner)
 
 
 def shelves_visible(viewer, owner: User) -> bool:
     """Whether `viewer` may see `owner`'s shelves, ratings and goals (one object)."""
     if viewer is not None and viewer.is_authenticated and viewer.pk == owner.pk:
         return True
+    if viewer is not None and viewer.is_authenticated and blocked_between(viewer.pk, owner.pk):
+        return False
     privacy = Profile.objects.filter(user=owner).values_list("privacy", flat=True).first()
     if privacy in (None, Privacy.PUBLIC):
         return True

@@ -1,4 +1,5 @@
-"""Who may see what: public to all, followers-only to the owner's followers, private to the owner.
+"""Who may see what: public to all, followers-only to the owner's followers, private to the owner,
+and nothing at all across a block (either way; `apps/social/blocking.py`).
 
 Items the viewer may not see are filtered out of querysets (absent, not "forbidden").
 """
@@ -6,6 +7,7 @@ Items the viewer may not see are filtered out of querysets (absent, not "forbidd
 from django.db.models import Q, QuerySet
 
 from apps.core.models import Privacy
+from apps.social.blocking import blocked_between, not_blocked_q
 from apps.social.models import Follow
 
 
@@ -22,16 +24,18 @@ def visible_q(viewer, *, owner: str = "user", privacy: str = "privacy") -> Q:
         public
         | Q(**{f"{owner}_id": viewer.pk})
         | Q(**{privacy: Privacy.FOLLOWERS, f"{owner}_id__in": followees_of(viewer.pk)})
-    )
+    ) & not_blocked_q(viewer, owner=owner)
 
 
 def can_see(viewer, owner_id: int, privacy: str) -> bool:
     """The same rule for one object already loaded."""
-    if privacy == Privacy.PUBLIC:
-        return True
     if viewer is None or not viewer.is_authenticated:
-        return False
+        return privacy == Privacy.PUBLIC
     if viewer.pk == owner_id:
+        return True
+    if blocked_between(viewer.pk, owner_id):
+        return False
+    if privacy == Privacy.PUBLIC:
         return True
     return (
         privacy == Privacy.FOLLOWERS

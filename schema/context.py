@@ -24,6 +24,9 @@ class Context:
     # (schema/ratelimit.py: a RateLimitState), for `extensions.cost` and the RateLimit headers.
     cost: int | None = None
     rate_limit: Any = None
+    # The transport writes a compiled read's `data` as PostgreSQL's JSON text (HTTP does;
+    # WebSocket messages are encoded whole: schema/compiled/run.py's JsonText).
+    data_as_json_text: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -32,6 +32,7 @@ from apps.core.errors import ErrorCode
 from booknest.request_id import client_ip
 from schema import schema
 from schema.auth import resolve_viewer, token_from_headers
+from schema.compiled.run import JsonText
 from schema.context import Context
 from schema.http import (
     GRAPHQL_RESPONSE_JSON,
@@ -101,7 +102,15 @@ class GraphQLView(AsyncGraphQLView):
             auth_error=error,
             request_id=getattr(request, "request_id", None),
             client_ip=client_ip(request),
+            data_as_json_text=True,
         )
+
+    def encode_json(self, data: object) -> str | bytes:
+        """The body; a compiled read's `data` is PostgreSQL's JSON text, written as it is."""
+        if isinstance(data, dict) and isinstance(data.get("data"), JsonText):
+            rest = super().encode_json({k: v for k, v in data.items() if k != "data"})
+            return '{"data":' + data["data"].text + ("," + rest[1:] if rest != "{}" else "}")
+        return super().encode_json(data)
 
     async def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         media_type = negotiate(request.headers.get("Accept"))

@@ -42,21 +42,32 @@ def output_field(queryset: QuerySet, expression: Any) -> Any:
     return expression.resolve_expression(queryset.all().query).output_field
 
 
+class _PreparedCursor:
+    """Made on first use (psycopg is imported only on PostgreSQL)."""
+
+    cls: Any = None
+
+
 def prepared_cursor(connection: Any) -> Any:
     """A cursor of Django's PostgreSQL connection whose statements are prepared: bound on the
     server and planned once per connection (Django binds on the client and turns psycopg's
-    automatic preparing off, `prepare_threshold=None`). Wrapped as Django wraps its own cursors
-    (`make_cursor`, or `make_debug_cursor` while queries are logged), so execute wrappers, query
-    logging and the operation log's SQL count see its statements as any other."""
-    import psycopg
+    automatic preparing off, `prepare_threshold=None`). Its statements are written with
+    PostgreSQL's own `$1, $2 …` placeholders (psycopg's `RawCursor`: nothing to convert per run;
+    psycopg converts and caches `%s` statements only up to 4 kB, and a screen's is longer).
+    Wrapped as Django wraps its own cursors (`make_cursor`, or `make_debug_cursor` while queries
+    are logged), so execute wrappers, query logging and the operation log's SQL count see its
+    statements as any other."""
+    if _PreparedCursor.cls is None:
+        import psycopg
 
-    class PreparedCursor(psycopg.Cursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+        class PreparedCursor(psycopg.RawCursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
 
+        _PreparedCursor.cls = PreparedCursor
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    cursor = PreparedCursor(connection.connection)
+    cursor = _PreparedCursor.cls(connection.connection)
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)

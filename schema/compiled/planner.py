@@ -29,7 +29,7 @@ from graphql import (
     OperationDefinitionNode,
     get_nullable_type,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import VariableValues, get_argument_values
 from strawberry.relay.utils import from_base64
 from strawberry.types.arguments import convert_arguments
 from strawberry_django.utils.typing import get_django_definition
@@ -61,11 +61,16 @@ class Fallback(Exception):
 class Binding:
     """What a plan is bound to per request: the viewer, the variables, each connection's page."""
 
-    def __init__(self, context: Any, variables: dict[str, Any]) -> None:
+    def __init__(self, context: Any, variables: VariableValues) -> None:
         self.context = context
         self.viewer_id = context.viewer_id
         self.variables = variables
         self.pages: dict[int, int] = {}
+        # The variables' values as JSON (a cache key), None when they are not JSON's values.
+        try:
+            self.variables_key: str | None = json.dumps(variables.coerced, sort_keys=True)
+        except (TypeError, ValueError):
+            self.variables_key = None
         self._afters: dict[int, str | None] = {}
         self._cursors: dict[int, list | None] = {}
 
@@ -532,14 +537,22 @@ class Planner:
         """Per request: the field's arguments as its resolver takes them (paging included)."""
         schema = self.schema
 
+        converted = BoundedCache(256)  # per variables (as JSON), when they are JSON's values
+
         def arguments(binding: Binding) -> dict[str, Any]:
-            try:
-                values = get_argument_values(graphql_field, node, binding.variables)
-            except GraphQLError as error:
-                raise Fallback(str(error)) from error
-            kwargs = convert_arguments(
-                values, field.arguments, scalar_registry(schema), schema.config
-            )
+            key = binding.variables_key
+            kwargs = converted.get(key) if key is not None else None
+            if kwargs is None:
+                try:
+                    values = get_argument_values(graphql_field, node, binding.variables)
+                except GraphQLError as error:
+                    raise Fallback(str(error)) from error
+                kwargs = convert_arguments(
+                    values, field.arguments, scalar_registry(schema), schema.config
+                )
+                if key is not None:
+                    converted.put(key, kwargs)
+            kwargs = dict(kwargs)  # the paging arguments are taken out of a copy
             binding.page(id(node), kwargs)
             return kwargs
 

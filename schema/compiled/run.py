@@ -14,10 +14,11 @@ refuse) and every operation on SQLite run on the resolver path, with the same an
 `GRAPHQL_COMPILED_READS=false` to answer everything there.
 """
 
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -38,20 +39,39 @@ from schema.limits import BoundedCache, fragments_of
 log = logging.getLogger(__name__)
 
 
+class JsonText:
+    """The response's `data`, as the JSON text PostgreSQL made: an HTTP response writes it as it
+    is (schema/views.py), with no decoding and encoding again in Python."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 @dataclass
 class Plan:
     pieces: list
     pagings: list
     keys: list[str]  # every response key of the root, in order
     rest: DocumentNode | None = None  # the root fields without a plan, for the resolver path
+    # The statement for each combination of the root fields' SQL (kept per viewer and
+    # arguments by each RootPiece): its text with `$n` placeholders and its parameters.
+    statements: BoundedCache = field(default_factory=lambda: BoundedCache(64))
 
     def bind(self, binding: Binding) -> tuple[str, list]:
         for paging in self.pagings:
             paging(binding)
-        sql = Sql()
-        for piece in self.pieces:
-            sql = sql + (piece.make(binding) if isinstance(piece, RootPiece) else piece)
-        return sql.text, sql.bind(binding)
+        parts = [p.make(binding) if isinstance(p, RootPiece) else p for p in self.pieces]
+        key = tuple(map(id, parts))
+        statement = self.statements.get(key)
+        # The parts are kept with the statement: an id stands for the same object while kept.
+        if statement is None or any(a is not b for a, b in zip(statement[0], parts, strict=True)):
+            sql = Sql("".join(p.text for p in parts), [v for p in parts for v in p.params])
+            statement = (parts, sql.numbered(), sql)
+            self.statements.put(key, statement)
+        _, text, sql = statement
+        return text, sql.bind(binding)
 
 
 _NO_PLAN = object()
@@ -105,11 +125,18 @@ def plan_for(schema, document, operation, key) -> Plan | None:
     return None if plan is _NO_PLAN else plan
 
 
+@functools.cache
+def _database_vendor() -> str:
+    # Asked once: on the event loop's thread Django's connection object is per task, so asking
+    # `connection.vendor` there makes a new database wrapper for every request.
+    return connection.vendor
+
+
 def compiled_reads_enabled() -> bool:
-    return settings.GRAPHQL_COMPILED_READS and connection.vendor == "postgresql"
+    return settings.GRAPHQL_COMPILED_READS and _database_vendor() == "postgresql"
 
 
-def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, dict] | None:
+def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, str] | None:
     """In the database thread: plan (once), bind and run; None for the resolver path."""
     plan = plan_for(schema, document, operation, key)
     if plan is None:
@@ -137,7 +164,7 @@ def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, d
     finally:
         if not connection.in_atomic_block:
             connection.close()  # back to the pool at once: the answer is in hand
-    return plan, json.loads(text)
+    return plan, text
 
 
 class CompiledReads(SchemaExtension):
@@ -151,11 +178,13 @@ class CompiledReads(SchemaExtension):
         if answer is None:
             yield
             return
-        plan, data = answer
+        plan, text = answer
         if plan.rest is None:
-            context.result = ExecutionResult(data=data)
+            raw = getattr(context.context, "data_as_json_text", False)
+            context.result = ExecutionResult(data=JsonText(text) if raw else json.loads(text))
             yield
             return
+        data = json.loads(text)
         # The root fields without a plan run on the resolver path; their data joins the rest.
         context.graphql_document = plan.rest
         yield
@@ -164,7 +193,7 @@ class CompiledReads(SchemaExtension):
             resolved = result.data
             result.data = {k: data[k] if k in data else resolved.get(k) for k in plan.keys}
 
-    async def _compiled_data(self) -> tuple[Plan, dict] | None:
+    async def _compiled_data(self) -> tuple[Plan, str] | None:
         context = self.execution_context
         document = context.graphql_document
         if document is None or not context.query:

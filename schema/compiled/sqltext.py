@@ -66,6 +66,13 @@ class Sql:
     def bind(self, binding: Any) -> list[Any]:
         return [p.get(binding) if isinstance(p, Bound) else p for p in self.params]
 
+    def numbered(self) -> str:
+        """The text with PostgreSQL's own placeholders (`$1`, `$2` …; `%%` a percent sign)."""
+        counter = itertools.count(1)
+        return _PLACEHOLDER.sub(
+            lambda m: "%" if m.group() == "%%" else f"${next(counter)}", self.text
+        )
+
 
 def literal(text: str) -> str:
     """A SQL string literal (for names known when the plan is made, never for client input)."""

@@ -32,6 +32,6 @@ def test_a_prepared_cursor_runs_statements_django_sees():
     if connection.vendor != "postgresql":
         pytest.skip("server-side binding is psycopg's")
     with CaptureQueriesContext(connection) as seen, django_sql.prepared_cursor(connection) as c:
-        c.execute("SELECT %s::int + 1", [41])
+        c.execute("SELECT $1::int + 1", [41])
         assert c.fetchone()[0] == 42
     assert len(seen.captured_queries) == 1

@@ -16,11 +16,16 @@ they already are. A field whose resolver goes through a loader states its form:
 - `OneOf(build)`: for a field of a union type, the row of each member's model that it may be:
   `build(model, row, viewer)` → a queryset (None: never this model); the first member with a
   row is the value.
+- `Post(build, finish)`: a value SQL reads and Python finishes without calling out (an image's
+  URL from its file name): `build(viewer)` a Django expression as for `Expr`, then
+  `finish(value, arguments, context)` once the statement has run (the field's arguments
+  converted as its resolver takes them; the request's context). The resolver path calls the
+  same `finish`.
 - `Root(build)`: for a root field, the rows it returns from its (converted) arguments:
   `build(viewer, **arguments)`, a queryset; raising `GraphQLError` means "answer on the
   resolver path" (which raises the same error).
 
-A field with no form (search hits, presigned URLs, anything that calls out) runs on the
+A field with no form (search hits, anything that calls out) runs on the
 resolver path; an operation selecting one is answered there whole.
 """
 
@@ -56,12 +61,18 @@ class OneOf:
 
 
 @dataclass(frozen=True)
+class Post:
+    build: Callable[[Any], Any]
+    finish: Callable[[Any, dict, Any], Any]
+
+
+@dataclass(frozen=True)
 class Root:
     build: Callable[..., Any]
     many: bool = False
 
 
-Form = Rows | Expr | Raw | OneOf | Root
+Form = Rows | Expr | Raw | OneOf | Post | Root
 
 
 def sql(form: Form) -> Callable[[T], T]:

@@ -14,6 +14,7 @@ per request (`RootPiece`); everything under it was compiled with the plan.
 
 import itertools
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,7 @@ from strawberry_django.utils.typing import get_django_definition
 from booknest.internals.strawberry import graphql_schema, scalar_registry
 from schema.compiled import convert
 from schema.compiled.collect import NotCompilable, collect, sub_fields
-from schema.compiled.forms import Expr, OneOf, Raw, Root, Rows, form_of
+from schema.compiled.forms import Expr, OneOf, Post, Raw, Root, Rows, form_of
 from schema.compiled.levels import (
     Level,
     RowStandIn,
@@ -114,6 +115,27 @@ def decode_cursor(cursor: str | None, orders: list) -> list | None:
     return decoded
 
 
+# The key of a `Post` field's value in the statement's JSON: {POST_KEY: index, "v": value}.
+# Random per process: no text a reader stores can be taken for one.
+POST_KEY = f"__post_{secrets.token_hex(8)}"
+
+
+def finish_posts(text: str, posts: list, binding: "Binding") -> Any:
+    """The statement's JSON decoded, each `Post` field's value finished in Python."""
+    arguments: dict[int, dict] = {}
+
+    def finish(obj: dict) -> Any:
+        index = obj.get(POST_KEY)
+        if index is None or len(obj) != 2:
+            return obj
+        post, field_arguments = posts[index]
+        if index not in arguments:
+            arguments[index] = field_arguments(binding)
+        return post(obj["v"], arguments[index], binding.context)
+
+    return json.loads(text, object_hook=finish)
+
+
 @dataclass
 class RootPiece:
     """A root field's SQL, made per request from its arguments."""
@@ -131,6 +153,8 @@ class Planner:
         self._fields: dict[str, dict[str, Any]] = {}
         # Per request, before the SQL is bound: the paging arguments of nested connections.
         self.pagings: list[Callable[[Binding], dict]] = []
+        # The `Post` fields: (finish, their arguments per request), by the index in their JSON.
+        self.posts: list[tuple[Callable, Callable[[Binding], dict]]] = []
 
     # -- the operation -------------------------------------------------------------------
     def plan(self, operation: OperationDefinitionNode) -> tuple[list[Sql | RootPiece], list[str]]:
@@ -408,10 +432,20 @@ class Planner:
             return Sql(literal(object_type.name))
         graphql_field = object_type.fields[name]
         field = self._strawberry_field(object_type.name, name)
-        if nodes[0].arguments and not getattr(field, "is_connection", False):
-            raise NotCompilable(f"{object_type.name}.{name} has arguments")
         form = form_of(field)
+        takes_arguments = getattr(field, "is_connection", False) or isinstance(form, Post)
+        if nodes[0].arguments and not takes_arguments:
+            raise NotCompilable(f"{object_type.name}.{name} has arguments")
         value_type = get_nullable_type(graphql_field.type)
+        if isinstance(form, Post):
+            value = Sql(level.computed(form, form.build))
+            arguments = self._arguments(field, graphql_field, nodes[0], paging=False)
+            self.posts.append((form.finish, arguments))
+            return (
+                Sql(f"json_build_object({literal(POST_KEY)}, {len(self.posts) - 1}, 'v', ")
+                + value
+                + ")"
+            )
         if isinstance(form, Expr):
             value = Sql(level.computed(form, form.build))
             return self._value(value_type, nodes, value)
@@ -533,8 +567,11 @@ class Planner:
         return out
 
     # -- arguments --------------------------------------------------------------------------
-    def _arguments(self, field, graphql_field, node: FieldNode) -> Callable[[Binding], dict]:
-        """Per request: the field's arguments as its resolver takes them (paging included)."""
+    def _arguments(
+        self, field, graphql_field, node: FieldNode, paging: bool = True
+    ) -> Callable[[Binding], dict]:
+        """Per request: the field's arguments as its resolver takes them (with `paging`, a
+        connection's page and cursor are taken out for the binding)."""
         schema = self.schema
 
         converted = BoundedCache(256)  # per variables (as JSON), when they are JSON's values
@@ -553,7 +590,8 @@ class Planner:
                 if key is not None:
                     converted.put(key, kwargs)
             kwargs = dict(kwargs)  # the paging arguments are taken out of a copy
-            binding.page(id(node), kwargs)
+            if paging:
+                binding.page(id(node), kwargs)
             return kwargs
 
         return arguments

@@ -19,6 +19,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -32,7 +33,7 @@ from booknest.internals.django_sql import prepared_cursor
 from booknest.internals.strawberry import graphql_schema
 from schema.compiled.collect import NotCompilable
 from schema.compiled.levels import viewer_kind
-from schema.compiled.planner import Binding, Fallback, Planner, RootPiece
+from schema.compiled.planner import Binding, Fallback, Planner, RootPiece, finish_posts
 from schema.compiled.sqltext import Sql
 from schema.limits import BoundedCache, fragments_of
 
@@ -55,6 +56,7 @@ class Plan:
     pagings: list
     keys: list[str]  # every response key of the root, in order
     rest: DocumentNode | None = None  # the root fields without a plan, for the resolver path
+    posts: list = field(default_factory=list)  # the `Post` fields, finished in Python
     # The statement for each combination of the root fields' SQL (kept per viewer and
     # arguments by each RootPiece): its text with `$n` placeholders and its parameters.
     statements: BoundedCache = field(default_factory=lambda: BoundedCache(64))
@@ -114,7 +116,7 @@ def plan_for(schema, document, operation, key) -> Plan | None:
                 pieces, rest = planner.plan(operation)
             resolved = rest_of(document, operation, rest)
             keys = [key_of(s) for s in operation.selection_set.selections] if resolved else []
-            plan = Plan(pieces, planner.pagings, keys, resolved)
+            plan = Plan(pieces, planner.pagings, keys, resolved, planner.posts)
         except NotCompilable as reason:
             log.debug("no plan for %s: %s", key[1], reason)
             plan = _NO_PLAN
@@ -136,7 +138,7 @@ def compiled_reads_enabled() -> bool:
     return settings.GRAPHQL_COMPILED_READS and _database_vendor() == "postgresql"
 
 
-def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, str] | None:
+def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, Any] | None:
     """In the database thread: plan (once), bind and run; None for the resolver path."""
     plan = plan_for(schema, document, operation, key)
     if plan is None:
@@ -164,6 +166,8 @@ def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, s
     finally:
         if not connection.in_atomic_block:
             connection.close()  # back to the pool at once: the answer is in hand
+    if plan.posts:  # values finished in Python: the JSON is decoded (here, off the event loop)
+        return plan, finish_posts(text, plan.posts, binding)
     return plan, text
 
 
@@ -178,13 +182,17 @@ class CompiledReads(SchemaExtension):
         if answer is None:
             yield
             return
-        plan, text = answer
-        if plan.rest is None:
-            raw = getattr(context.context, "data_as_json_text", False)
-            context.result = ExecutionResult(data=JsonText(text) if raw else json.loads(text))
+        plan, answered = answer  # JSON text, or data already decoded (`Post` fields)
+        raw = isinstance(answered, str) and getattr(context.context, "data_as_json_text", False)
+        if raw and plan.rest is None:
+            context.result = ExecutionResult(data=JsonText(answered))
             yield
             return
-        data = json.loads(text)
+        data = json.loads(answered) if isinstance(answered, str) else answered
+        if plan.rest is None:
+            context.result = ExecutionResult(data=data)
+            yield
+            return
         # The root fields without a plan run on the resolver path; their data joins the rest.
         context.graphql_document = plan.rest
         yield
@@ -193,7 +201,7 @@ class CompiledReads(SchemaExtension):
             resolved = result.data
             result.data = {k: data[k] if k in data else resolved.get(k) for k in plan.keys}
 
-    async def _compiled_data(self) -> tuple[Plan, str] | None:
+    async def _compiled_data(self) -> tuple[Plan, Any] | None:
         context = self.execution_context
         document = context.graphql_document
         if document is None or not context.query:

@@ -64,6 +64,27 @@ def test_a_screen_is_one_sql_statement(gql, world, screen):
     assert len(statements) == len(trivial), statements
 
 
+def test_image_urls_are_one_statement_with_the_resolver_paths_urls(gql, world):
+    needs_postgres()
+    query, variables = w.documents(world)["images"]
+    with counting_queries() as statements:
+        result = ask(gql, None, query, variables)
+    assert planned(query, authenticated=False)
+    assert len(statements) == 1, statements
+    books = {e["node"]["title"]: e["node"] for e in result["data"]["books"]["edges"]}
+    assert (
+        books["Book 0"]["coverUrl"]
+        == "http://testserver/media/covers/1/0123456789abcdef-medium.webp"
+    )
+    assert books["Book 0"]["small"] == books["Book 0"]["asked"]
+    assert books["Book 0"]["small"].endswith("/covers/1/0123456789abcdef-small.webp")
+    assert books["Book 1"]["coverUrl"] == "https://covers.example.org/b/1-L.jpg"
+    assert books["Book 2"]["coverUrl"] is None
+    avatar = result["data"]["user"]
+    assert avatar["avatarUrl"].endswith("/avatars/1/fedcba9876543210-medium.webp")
+    assert avatar["avatarUrl"] == avatar["medium"]
+
+
 def test_privacy_holds_in_the_compiled_answer(gql, world):
     needs_postgres()
     query, variables = w.documents(world)["shapes, private reader"]

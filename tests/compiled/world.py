@@ -66,6 +66,16 @@ fragment Page on ReviewCursorConnection {
 }"""
 
 
+IMAGES = """query Images($size: ImageSize!) {
+  books(first: 3) { edges { node {
+    title coverUrl small: coverUrl(size: SMALL) asked: coverUrl(size: $size)
+    authors { name photoUrl(size: LARGE) }
+    reviews(first: 5) { edges { node { title user { username avatarUrl(size: $size) } } } }
+  } } }
+  user(username: "pub") { avatarUrl medium: avatarUrl(size: MEDIUM) }
+}"""
+
+
 def build() -> SimpleNamespace:
     """Readers with public, followers-only and private profiles; reviews, lists and activity
     of each privacy; `fan` follows everyone, `stranger` nobody."""
@@ -108,6 +118,13 @@ def build() -> SimpleNamespace:
             f.make_reading_list_item(reading_list, books[n], note="good")
         f.make_activity(user, books[4], privacy=Privacy.PUBLIC)
     f.make_follow(people["pub"], fan)
+    # Images: a stored cover (its sizes derived from the key), an external one, an avatar.
+    books[0].cover.name = "covers/1/0123456789abcdef-large.webp"
+    books[0].save(update_fields=["cover"])
+    books[1].cover.name = "https://covers.example.org/b/1-L.jpg"
+    books[1].save(update_fields=["cover"])
+    people["pub"].profile.avatar.name = "avatars/1/fedcba9876543210-large.webp"
+    people["pub"].profile.save(update_fields=["avatar"])
     return SimpleNamespace(
         genre=genre,
         books=books,
@@ -132,4 +149,5 @@ def documents(world) -> dict[str, tuple[str, dict]]:
         ),
         "shapes": (SHAPES, {"id": book, "u": "fol"}),
         "shapes, private reader": (SHAPES, {"id": book, "u": "pri", "n": 1}),
+        "images": (IMAGES, {"size": "SMALL"}),
     }

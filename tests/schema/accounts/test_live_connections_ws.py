@@ -4,10 +4,12 @@ the others open; a token's expiry closes its sockets too. Through the real ASGI 
 consumer (Channels' communicator); events and revocations through the API or the services.
 tests/e2e/test_ws_revocation_live.py does the same against live daphne processes."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
 
@@ -17,9 +19,11 @@ from apps.accounts.models import PersonalAccessToken, RefreshToken, Session, Use
 from apps.accounts.personal_tokens import create_personal_access_token
 from apps.accounts.tokens import create_access_token
 from apps.social.services import follow, unfollow
+from booknest.asgi import application
 from tests.factories import make_superuser, make_user
 from tests.schema.accounts.helpers import PASSWORD, REFRESH
 from tests.schema.accounts.live_ws_helpers import (
+    TIMEOUT,
     Socket,
     graphql,
     isolated_channel_layer,
@@ -303,11 +307,25 @@ async def test_a_revocation_between_the_check_and_joining_the_group_still_closes
         return answer
 
     monkeypatch.setattr(schema.ws, "resolve_viewer", revoked_right_after_the_first_check)
-    socket = await Socket.open(session["token"])
+    communicator = WebsocketCommunicator(
+        application, "/graphql", subprotocols=["graphql-transport-ws"]
+    )
+    assert (await communicator.connect(timeout=TIMEOUT))[0]
     try:
-        assert await socket.closed() == (4403, "Forbidden: access revoked")
+        init = {"type": "connection_init", "payload": {"authToken": session["token"]}}
+        await communicator.send_json_to(init)
+        output = await communicator.receive_output(TIMEOUT)
+        if output["type"] == "websocket.send":  # the acknowledgement; then the close
+            assert json.loads(output["text"])["type"] == "connection_ack", output
+            output = await communicator.receive_output(TIMEOUT)
+        assert output == {
+            "type": "websocket.close",
+            "code": 4403,
+            "reason": "Forbidden: access revoked",
+        }
+        assert len(calls) == 2  # the check at connection_init, and the one after joining
     finally:
-        await socket.close()
+        await communicator.disconnect()
 
 
 async def test_a_revocation_nobody_announced_is_found_by_the_periodic_check(readers, settings):

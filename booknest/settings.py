@@ -355,6 +355,10 @@ EMAIL_VERIFICATION_TIMEOUT = env_int("EMAIL_VERIFICATION_TIMEOUT", 3 * 24 * 3600
 GRAPHQL_WS_KEEPALIVE_SECONDS = env_int("GRAPHQL_WS_KEEPALIVE_SECONDS", 15, minimum=1)
 GRAPHQL_WS_INIT_TIMEOUT_SECONDS = env_int("GRAPHQL_WS_INIT_TIMEOUT_SECONDS", 10, minimum=1)
 GRAPHQL_WS_MAX_SUBSCRIPTIONS = env_int("GRAPHQL_WS_MAX_SUBSCRIPTIONS", 20, minimum=1)
+# An authenticated connection checks its token against the database again this often: the
+# safety net for a revocation whose close message was lost (channel layer down), or an account
+# disabled by hand. Revocations close sockets at once (apps/accounts/live_connections.py).
+GRAPHQL_WS_RECHECK_SECONDS = env_int("GRAPHQL_WS_RECHECK_SECONDS", 300, minimum=1)
 # GraphiQL's own files (frontend/graphiql, copied to its static/ by `npm ci`), served as static
 # files when installed; templates/graphql/graphiql.html falls back to a CDN without them.
 GRAPHIQL_ASSETS = BASE_DIR / "frontend" / "graphiql" / "static"

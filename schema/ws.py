@@ -3,8 +3,14 @@
 - Authentication once per connection, in `connection_init`: payload `{"authToken": "<access
   token>"}` (or `{"Authorization": "Bearer <token>"}`), else the handshake's `Authorization`
   header; a personal access token (`bn_pat_…`) is accepted the same way (schema/auth.py), its
-  scopes checked for each operation (schema/token_scopes.py). A bad, expired or revoked token closes the connection with 4403 (both protocols);
-  no token at all means an anonymous viewer, who may subscribe to public streams only.
+  scopes checked for each operation (schema/token_scopes.py). A bad, expired or revoked token
+  closes the connection with 4403 (both protocols); no token at all means an anonymous viewer,
+  who may subscribe to public streams only.
+- An authenticated connection lives only as long as its credential: it joins its reader's
+  `user.<id>` group at once and closes (4403, with a reason saying why) when a revocation names
+  its session, its personal access token or its reader (apps/accounts/live_connections.py),
+  when its token expires, or when a check every `GRAPHQL_WS_RECHECK_SECONDS` finds the token
+  refused. Nothing is sent after that close.
 - Origins: a browser page may connect from the server's own origin (its host in
   `DJANGO_ALLOWED_HOSTS`: `BrowserOriginValidator`, booknest/asgi.py, then Strawberry's same-origin
   check) or from an origin in `CORS_ALLOWED_ORIGINS` (a frontend served elsewhere); clients that
@@ -19,6 +25,8 @@
 
 import asyncio
 import datetime as dt
+import logging
+import time
 from collections import Counter
 from contextlib import suppress
 
@@ -32,6 +40,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
+from apps.accounts.live_connections import (
+    CONNECTIONS_ENDED,
+    CloseReason,
+    Credential,
+)
+from apps.core.events import EVENT_TYPE, user_group
 from booknest import metrics
 from booknest.request_id import client_ip_of_scope, new_request_id
 from schema import schema
@@ -221,6 +235,13 @@ class GraphQLWSConsumer(StrawberryWSConsumer):
         self.group_users: Counter[str] = Counter()
         self.group_lock = asyncio.Lock()
         self.admitted = False
+        # What the connection was authenticated with (None: anonymous, or not yet), its token
+        # (kept to check it again), and the task that ends the connection when it stops working.
+        self.credential: Credential | None = None
+        self.token: str | None = None
+        self.credential_group: str | None = None  # joined: revocations reach this connection
+        self.guard_task: asyncio.Task | None = None
+        self.ended = False
 
     async def connect(self) -> None:
         self.request_id = new_request_id()  # one per connection, in its logs and errors
@@ -233,11 +254,41 @@ class GraphQLWSConsumer(StrawberryWSConsumer):
         await super().connect()
 
     async def disconnect(self, code: int) -> None:
+        self.ended = True
+        if self.guard_task is not None:
+            self.guard_task.cancel()
+            with suppress(BaseException):
+                await self.guard_task
         if self.admitted:
             self.admitted = False
             metrics.WEBSOCKETS_OPEN.dec()
             await release_websocket(self)
         await super().disconnect(code)
+        if self.credential_group is not None:
+            await self.leave_group(self.credential_group)
+            self.credential_group = None
+
+    async def dispatch(self, message) -> None:
+        """A revocation naming this connection's credential closes it; anything else goes the
+        usual way (events to the subscriptions' queues, WebSocket frames to the handler)."""
+        if message.get("type") == EVENT_TYPE and message.get("event") == CONNECTIONS_ENDED:
+            if self.credential is not None and self.credential.is_ended_by(message):
+                await self.end(message.get("reason") or CloseReason.ACCESS_REVOKED)
+            return
+        await super().dispatch(message)
+
+    async def end(self, reason: str) -> None:
+        """Close the connection because its credential no longer works: 4403 and `reason`,
+        and nothing more is sent (the operations stop when the close completes)."""
+        if self.ended:
+            return
+        self.ended = True
+        await self.close(code=FORBIDDEN, reason=reason)
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        if self.ended:  # ended for a revocation: no event leaves after the close
+            return
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def get_context(self, request, response) -> ConnectionContext:
         return ConnectionContext(
@@ -257,7 +308,65 @@ class GraphQLWSConsumer(StrawberryWSConsumer):
             raise ConnectionRejectionError({"message": error})
         context.user = user
         context.authenticated = True
+        if user.is_authenticated:
+            self.credential, self.token = user.credential, token
+            self.guard_task = asyncio.create_task(self.guard_credential())
         return None
+
+    async def guard_credential(self) -> None:
+        """End the connection when its credential stops working.
+
+        Joins the reader's group first, so that revocations reach it from now on, then checks
+        the token again: one revoked between the check at `connection_init` and the join was
+        announced before anyone here listened. Then it waits for the token's expiry, checking
+        the token every GRAPHQL_WS_RECHECK_SECONDS on the way (a lost announcement, a disabled
+        account).
+        """
+        credential = self.credential
+        await self.join_credential_group()
+        while True:
+            if not await self.credential_still_works():
+                return
+            recheck_at = time.time() + settings.GRAPHQL_WS_RECHECK_SECONDS
+            expires_at = credential.expires_at.timestamp() if credential.expires_at else None
+            if expires_at is not None and expires_at <= recheck_at:
+                await asyncio.sleep(max(0.0, expires_at - time.time()))
+                await self.end(CloseReason.EXPIRED)
+                return
+            await asyncio.sleep(recheck_at - time.time())
+            if self.credential_group is None:  # the layer was down when it connected
+                await self.join_credential_group()
+
+    async def join_credential_group(self) -> None:
+        """Join `user.<id>` for the connection itself; with the layer unreachable the
+        connection works on (its subscriptions say live updates are unavailable) and the
+        guard tries again at its next check."""
+        group = user_group(self.credential.user_id)
+        try:
+            await self.join_group(group)
+        except GraphQLError:
+            return
+        self.credential_group = group
+
+    async def credential_still_works(self) -> bool:
+        """Check the token against the database again; ends the connection when it is refused
+        (a database error keeps it: the next check decides)."""
+        try:
+            _, error = await resolve_viewer(self.token)
+        except Exception:  # logged: a database outage does not close sockets
+            logging.getLogger("booknest.errors").warning(
+                "could not check a WebSocket's token (connection %s)",
+                self.request_id,
+                exc_info=True,
+                extra={"request_id": self.request_id},
+            )
+            return True
+        if error is None:
+            return True
+        expires_at = self.credential.expires_at
+        expired = expires_at is not None and expires_at.timestamp() <= time.time()
+        await self.end(CloseReason.EXPIRED if expired else CloseReason.ACCESS_REVOKED)
+        return False
 
     async def join_group(self, group: str) -> None:
         """Join a channel-layer group on behalf of one more subscription of this connection.

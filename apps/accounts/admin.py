@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.admin_sessions import SessionInline
@@ -20,6 +20,7 @@ from apps.accounts.models import (
     User,
 )
 from apps.accounts.sessions import end_sessions
+from apps.accounts.tokens import revoke_all_tokens
 
 
 class BookNestUserCreationForm(AdminUserCreationForm):
@@ -90,9 +91,11 @@ class BookNestUserAdmin(UserAdmin):
 
     @admin.action(description="Log out everywhere (invalidate all their tokens)")
     def log_out_everywhere(self, request, queryset):
-        count = queryset.update(token_version=F("token_version") + 1)
-        end_sessions(Q(user__in=queryset))
-        self.message_user(request, f"{count} user(s) logged out everywhere.", messages.SUCCESS)
+        # As `logoutAll`: their open WebSockets close too.
+        users = list(queryset)
+        for user in users:
+            revoke_all_tokens(user)
+        self.message_user(request, f"{len(users)} user(s) logged out everywhere.", messages.SUCCESS)
 
     @admin.action(description="Export their personal data (ZIP, under Personal data exports)")
     def export_personal_data(self, request, queryset):

@@ -5,12 +5,18 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 
+from apps.accounts.live_connections import end_live_connections
 from apps.accounts.models import PersonalAccessToken, PersonalDataExport
 from apps.accounts.personal_export import download_link
 
 
 def _revoke(model_admin, request, queryset) -> None:
-    count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    live = list(queryset.filter(revoked_at__isnull=True).values_list("pk", "user_id"))
+    count = PersonalAccessToken.objects.filter(
+        pk__in=[pk for pk, _ in live], revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    for token_id, user_id in live:  # as `revokePersonalAccessToken`: their WebSockets close
+        end_live_connections(user_id, token_id=token_id)
     model_admin.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
 
 

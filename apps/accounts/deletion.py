@@ -13,7 +13,8 @@ What happens, all or nothing:
 - the user row is deleted, and with it, by cascade, every row that points to it: profile,
   shelves, ratings, reviews, lists, goals, follows, activities, notifications, copies,
   reservations, imports, exports, sessions (refresh tokens) and personal access tokens. Access
-  tokens stop working at once (their user is gone);
+  tokens stop working at once (their user is gone), and the reader's open WebSockets close
+  (4403 "Forbidden: account deleted", apps/accounts/live_connections.py);
 - each book the reader had rated gets its `average_rating` and `ratings_count` recomputed
   exactly from the ratings left (its row locked from the start, as the rating services do);
 - after commit, the files go: the avatar (apps/media/cleanup.py, on the profile's deletion),
@@ -26,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import router, transaction
 from django.db.models.deletion import Collector
 
+from apps.accounts.live_connections import CloseReason, end_live_connections
 from apps.accounts.models import PersonalDataExport, User
 from apps.core.errors import ErrorCode, Invalid, NotAllowed, NotFound
 
@@ -102,6 +104,9 @@ def erase_account(user: User) -> None:
             *(e.file for e in PersonalDataExport.objects.filter(user_id=user.pk) if e.file),
         ]
         _delete_pointers(_doomed_rows(user))
+        end_live_connections(
+            user.pk, reason=CloseReason.ACCOUNT_DELETED
+        )  # after commit; pk is gone then
         user.delete()
         for book_id in rated:
             refresh_rating_stats(book_id)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.accounts.live_connections import Credential, end_live_connections
 from apps.accounts.models import PersonalAccessToken, TokenScope, TokenViewer, User
 from apps.accounts.tokens import TokenError
 from apps.core.errors import Invalid, NotFound
@@ -77,13 +78,14 @@ def live_tokens(user: User):
 
 
 def revoke_personal_access_token(user: User, token_id: int) -> PersonalAccessToken:
-    """Revoke one of the reader's tokens; it stops working at once. NOT_FOUND for anyone
-    else's, or one already revoked."""
+    """Revoke one of the reader's tokens; it stops working at once, and the WebSockets opened
+    with it close. NOT_FOUND for anyone else's, or one already revoked."""
     token = live_tokens(user).filter(pk=token_id).first()
     if token is None:
         raise NotFound("No personal access token with this id.", field="id")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    end_live_connections(user.pk, token_id=token.pk)
     return token
 
 
@@ -107,6 +109,7 @@ def viewer_for_personal_access_token(raw: str) -> TokenViewer:
         raise TokenError("User is disabled")
     _touch(token, now)
     viewer.token = token
+    viewer.credential = Credential(viewer.pk, token_id=token.pk, expires_at=token.expires_at)
     return viewer
 
 

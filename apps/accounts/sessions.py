@@ -3,7 +3,8 @@
 A session starts at a login (`tokenAuth`, `register`, `resetPassword`, `changePassword`) and
 lives as long as its refresh tokens can be renewed. Ending it revokes its refresh tokens and,
 because every access token carries the session id (`sid`) and is checked against it on each
-request, its access tokens at once.
+request, its access tokens at once; the WebSockets opened with them close
+(apps/accounts/live_connections.py).
 """
 
 import ipaddress
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.live_connections import end_live_connections
 from apps.accounts.models import RefreshToken, Session, User
 from apps.core.errors import NotFound
 
@@ -55,9 +57,20 @@ def touch_session(session_id: uuid.UUID, *, expires_at: datetime) -> None:
     Session.objects.filter(pk=session_id).update(last_used_at=timezone.now(), expires_at=expires_at)
 
 
-def end_sessions(sessions: Q) -> None:
-    """Mark the matching sessions ended (their access tokens are refused from now on)."""
-    Session.objects.filter(sessions, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def end_sessions(sessions: Q, *, close_connections: bool = True) -> None:
+    """Mark the matching sessions ended (their access tokens are refused from now on) and
+    close the WebSockets opened with them (`close_connections=False`: the caller closes them
+    itself, e.g. all of a user's at once)."""
+    live = Session.objects.filter(sessions, revoked_at__isnull=True)
+    if not close_connections:
+        live.update(revoked_at=timezone.now())
+        return
+    ended = list(live.values_list("pk", "user_id"))
+    Session.objects.filter(pk__in=[pk for pk, _ in ended], revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    for session_id, user_id in ended:
+        end_live_connections(user_id, session_id=session_id)
 
 
 def live_sessions(user: User) -> QuerySet[Session]:
@@ -91,4 +104,5 @@ def revoke_session(user: User, session_id: uuid.UUID | str) -> Session:
         RefreshToken.objects.filter(family=session.pk, revoked_at__isnull=True).update(
             revoked_at=now
         )
+        end_live_connections(user.pk, session_id=session.pk)
     return session

@@ -15,7 +15,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from apps.accounts.live_connections import Credential, end_live_connections
 from apps.accounts.models import RefreshToken, Session, User
 from apps.accounts.sessions import end_sessions, start_session, touch_session
 
@@ -89,7 +90,8 @@ def user_for_access_token(token: str) -> User:
     """The active user an access token stands for, if the token is still valid.
 
     The user comes with `session_id`: the session the token belongs to (None for a token
-    issued without one, which only `token_version` can revoke). One query either way.
+    issued without one, which only `token_version` can revoke), and `credential` (what a
+    WebSocket opened with it answers to, apps/accounts/live_connections.py). One query either way.
     """
     payload = decode_access_token(token)
     session_id = _session_claim(payload)
@@ -108,6 +110,8 @@ def user_for_access_token(token: str) -> User:
     if session_id is not None and not user.session_live:
         raise TokenError("Token has been revoked")
     user.session_id = session_id
+    expires_at = datetime.fromtimestamp(payload["exp"], tz=UTC)
+    user.credential = Credential(user.pk, session_id=session_id, expires_at=expires_at)
     return user
 
 
@@ -212,11 +216,14 @@ def revoke_refresh_token(raw: str) -> bool:
 
 
 def revoke_all_tokens(user: User) -> None:
-    """Log out everywhere: every access and refresh token of the user stops working now."""
+    """Log out everywhere: every access and refresh token of the user stops working now, and
+    the WebSockets opened with them close (personal access tokens are not affected)."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        end_sessions(Q(user=user))
+        # One message for all of them, access tokens without a session included.
+        end_sessions(Q(user=user), close_connections=False)
+        end_live_connections(user.pk, personal_access_tokens=False)
     user.refresh_from_db(fields=["token_version"])

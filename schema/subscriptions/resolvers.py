@@ -3,8 +3,9 @@
 Every stream works the same way: listen to channel-layer groups, and for each message (ids only)
 re-read the object from the database *as the subscriber* — through the GraphQL type's own
 visibility filter — with fresh loaders, and deliver it only if the subscriber may see it now.
-Authentication is checked once, at `connection_init`; a token that expires later does not end
-the connection (the client reconnects with a new token when it renews its session).
+Authentication is checked at `connection_init`; the connection closes (4403) when its token
+expires or is revoked (schema/ws.py, apps/accounts/live_connections.py), and the client
+reconnects with a renewed token.
 """
 
 from collections.abc import AsyncGenerator

@@ -17,7 +17,8 @@ from tests.e2e.server import (
     seed,
     services_server_env,
 )
-from tests.e2e.ws_client import WSClient, http_graphql, settle
+from tests.e2e.ws_client import WSClient, closed_by_server, http_graphql, log_in, settle
+from tests.e2e.ws_seed import LIV_PASSWORD
 
 pytestmark = [
     pytest.mark.e2e,
@@ -26,6 +27,13 @@ pytestmark = [
         not ON_POSTGRES_AND_REDIS, reason="needs DATABASE_URL on PostgreSQL and REDIS_URL on Redis"
     ),
 ]
+
+
+FOLLOW = "mutation($id: ID!) { follow(userId: $id) { errors { code } } }"
+UNFOLLOW = "mutation($id: ID!) { unfollow(userId: $id) { errors { code } } }"
+REVOKE_SESSION = "mutation($id: ID!) { revokeSession(id: $id) { id errors { code } } }"
+CREATE_PAT = """mutation { createPersonalAccessToken(input: {name: "script", scopes: [READ]}) {
+  token personalAccessToken { id } } }"""
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +73,40 @@ def test_a_mutation_on_one_process_reaches_a_subscriber_on_the_other(cluster):
         # Cyd's stream carried nothing of Ada's: its first event is Cyd's own.
         http_graphql(two, follow, {"id": cyd["id"]}, bob["token"])
         assert cyd_ws.next_data("f") == {"followEvents": {"follower": {"username": "bob"}}}
+
+
+def test_a_revocation_on_one_process_closes_the_socket_on_the_other(cluster):
+    """Liv subscribes on process one from two devices and a script; she revokes one session,
+    then the script's token, through process two: each socket closes at once (4403) over
+    Redis, while the others keep hearing events published on process two."""
+    one, two, seed = cluster
+    bob, liv = seed["users"]["bob"], seed["users"]["liv"]
+    laptop, phone = (log_in(two, "liv", LIV_PASSWORD) for _ in range(2))
+    made = http_graphql(two, CREATE_PAT, {}, phone["token"])["createPersonalAccessToken"]
+    follows = "subscription { followEvents { following } }"
+    toggle = iter([FOLLOW, UNFOLLOW] * 3)
+
+    def heard_by(*clients: WSClient) -> None:
+        mutation = next(toggle)
+        http_graphql(two, mutation, {"id": liv["id"]}, bob["token"])
+        for client in clients:
+            assert client.next_data("f") == {"followEvents": {"following": mutation == FOLLOW}}
+
+    with (
+        WSClient.as_user(one, laptop["token"]) as on_laptop,
+        WSClient.as_user(one, phone["token"]) as on_phone,
+        WSClient.as_user(one, made["token"]) as script,
+    ):
+        for client in (on_laptop, on_phone, script):
+            client.subscribe("f", follows)
+            settle(client)
+        heard_by(on_laptop, on_phone, script)
+
+        http_graphql(two, REVOKE_SESSION, {"id": laptop["sid"]}, phone["token"])
+        assert closed_by_server(on_laptop) == (4403, "Forbidden: session revoked")
+        heard_by(on_phone, script)
+
+        revoke = "mutation($id: ID!) { revokePersonalAccessToken(id: $id) { errors { code } } }"
+        http_graphql(two, revoke, {"id": made["personalAccessToken"]["id"]}, phone["token"])
+        assert closed_by_server(script) == (4403, "Forbidden: personal access token revoked")
+        heard_by(on_phone)

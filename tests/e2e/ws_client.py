@@ -5,6 +5,7 @@ import time
 import urllib.request
 from contextlib import ExitStack
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 TIMEOUT = 15  # generous: a slow CI machine, never a figure that is measured
@@ -107,3 +108,24 @@ def settle(client: WSClient) -> None:
         while client.receive()["type"] != "pong":
             pass
     time.sleep(0.5)
+
+
+LOG_IN = """mutation($u: String!, $p: String!) {
+  tokenAuth(username: $u, password: $p) { token payload } }"""
+
+
+def log_in(base_url: str, username: str, password: str) -> dict:
+    """A new session through the API: `token` (an access token) and `sid` (the session's id)."""
+    data = http_graphql(base_url, LOG_IN, {"u": username, "p": password})["tokenAuth"]
+    return {"token": data["token"], "sid": data["payload"]["sid"]}
+
+
+def closed_by_server(client: WSClient) -> tuple[int, str]:
+    """(code, reason) of the server's close, which must come before any other message (an
+    event delivered after a revocation fails the test)."""
+    try:
+        message = client.receive()
+    except ConnectionClosed as closed:
+        assert closed.rcvd is not None, "closed without a close frame from the server"
+        return closed.rcvd.code, closed.rcvd.reason
+    raise AssertionError(f"a message arrived instead of the close: {message}")

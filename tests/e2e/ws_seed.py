@@ -9,6 +9,8 @@ import sys
 
 import django
 
+LIV_PASSWORD = "liv's live password"
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "booknest.settings")
@@ -23,6 +25,8 @@ def main() -> None:
         return create_access_token(user)[0]
 
     users = {name: make_user(name) for name in ("ada", "bob", "cyd", "dan", "eve")}
+    # Liv logs in through the API (tokenAuth: sessions), for the revocation tests.
+    users["liv"] = make_user("liv", password=LIV_PASSWORD)
     revoked = make_user("rev")
     revoked_token = token(revoked)
     revoked.token_version += 1

@@ -31,6 +31,7 @@ from schema.notifications.queries import NotificationsQuery
 from schema.notifications.types import NotificationType
 from schema.observability import OperationLog
 from schema.persisted import PersistedOperations
+from schema.pipeline import Pipeline
 from schema.ratelimit import RateLimit
 from schema.reading.mutations import ReadingMutation
 from schema.reading.queries import ReadingQuery
@@ -86,17 +87,19 @@ Mutation.__doc__ = (
     "`errors`; top-level errors mean the request itself was refused."
 )
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    # Order matters: hooks run in this order on the way in, in reverse on the way out.
-    # PerOperationContext first: a WebSocket operation gets its own context before anything runs;
-    # OperationLog then times and logs the whole operation, seeing errors as clients see them
-    # (after MaskErrors). A personal access token's scopes are checked right after its
-    # authentication. Input that cannot be stored, the allow-list and the limits refuse before
-    # anything executes; the rate limit spends the cost the limits computed.
-    extensions=[
+
+class Extensions(Pipeline):
+    """The schema's extensions, run as one Strawberry extension (schema/pipeline.py).
+
+    Order matters: hooks run in this order on the way in, in reverse on the way out.
+    PerOperationContext first: a WebSocket operation gets its own context before anything runs;
+    OperationLog then times and logs the whole operation, seeing errors as clients see them
+    (after MaskErrors). A personal access token's scopes are checked right after its
+    authentication. Input that cannot be stored, the allow-list and the limits refuse before
+    anything executes; the rate limit spends the cost the limits computed.
+    """
+
+    steps = (
         PerOperationContext,
         OperationLog,
         MaskErrors,
@@ -108,7 +111,14 @@ schema = strawberry.Schema(
         OperationLimits,
         RateLimit,
         CompiledReads,  # last: answers a planned query in one SQL statement, or lets it run
-    ],
+    )
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    extensions=[Extensions],
     types=[
         UserType,
         UserBookType,

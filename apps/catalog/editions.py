@@ -82,6 +82,7 @@ def edition_from_book(book: Book) -> Edition:
     return edition
 
 
+@transaction.atomic
 def sync_from_book(book: Book) -> Edition:
     """The book's default edition, created from the book or updated to its edition fields."""
     edition = Edition.objects.select_for_update().filter(book_id=book.pk, is_default=True).first()
@@ -264,6 +265,7 @@ def move_edition(user, edition_id: int, to_book_id: int) -> Edition:
         if was_default:
             _make_default(Edition.objects.filter(book=source).order_by("pk").first())
             mirror_default(source)
+        source.save(update_fields=["updated_at"])  # what depends on its editions follows
         if not Edition.objects.filter(book=target, is_default=True).exists():
             _make_default(edition)
             mirror_default(target)

@@ -275,9 +275,9 @@ class Edition(TimeStampedModel):
     openlibrary_id = models.CharField(max_length=32, blank=True, help_text="e.g. OL7353617M")
 
     class Meta:
-        ordering = ["book", "-is_default", "id"]
+        ordering = ["book", "id"]
         indexes = [
-            models.Index(fields=["book", "-is_default", "id"], name="edition_book_order"),
+            models.Index(fields=["book", "id"], name="edition_book_order"),
             models.Index(Lower("title"), name="edition_title_lower"),
         ]
         constraints = [

@@ -240,13 +240,13 @@ def current_author(author_id: int) -> Author | None:
     return current_authors([author_id]).get(author_id)
 
 
-EDITION_ORDER = ("-is_default", "id")
+EDITION_ORDER = ("id",)  # as added; `Book.defaultEdition` names the default
 
 
 def book_editions(
     book_id: int, *, format: str | None = None, language: str | None = None
 ) -> QuerySet[Edition]:
-    """A book's editions, the default first then oldest first; `format` and `language` (a BCP
+    """A book's editions, oldest first; `format` and `language` (a BCP
     47 tag, case-insensitive; `en` also matches `en-US`) narrow them. INVALID for a language
     with NUL characters or over 16 characters."""
     editions = Edition.objects.filter(book_id=book_id)

@@ -51,7 +51,7 @@ def book_documents(ids) -> list[SearchDocument]:
     # its editions carry (translations), once each, in one query for the batch.
     other_titles: dict[int, list[str]] = defaultdict(list)
     for book_id, title in (
-        Edition.objects.filter(book_id__in=ids).order_by("book_id", "-is_default", "id")
+        Edition.objects.filter(book_id__in=ids).order_by("book_id", "id")
     ).values_list("book_id", "title"):
         other_titles[book_id].append(title)
     docs = []

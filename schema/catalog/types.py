@@ -367,7 +367,8 @@ class BookType(PkId, relay.Node):
 
     @connection(
         CursorConnection[EditionType],
-        description="The book's editions, the default first, then in the order they were added.",
+        description="The book's editions in the order they were added (`defaultEdition` and "
+        "`Edition.isDefault` say which is the default).",
     )
     async def editions(
         self,

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('openlibrary_id', models.CharField(blank=True, help_text='e.g. OL7353617M', max_length=32)),
             ],
             options={
-                'ordering': ['book', '-is_default', 'id'],
+                'ordering': ['book', 'id'],
             },
         ),
         migrations.AddField(
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='edition',
-            index=models.Index(fields=['book', '-is_default', 'id'], name='edition_book_order'),
+            index=models.Index(fields=['book', 'id'], name='edition_book_order'),
         ),
         migrations.AddIndex(
             model_name='edition',

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 
 from apps.catalog import isbn as isbn_utils
-from apps.catalog.editions import isbn_owner, sync_from_book
+from apps.catalog.edition_fields import isbn_owner
+from apps.catalog.editions import sync_from_book
 from apps.catalog.models import (
     AuthorRole,
     Book,

@@ -9,7 +9,8 @@ import logging
 from django.db import IntegrityError, transaction
 
 from apps.catalog import isbn as isbns
-from apps.catalog.editions import isbn_owner, sync_from_book
+from apps.catalog.edition_fields import isbn_owner
+from apps.catalog.editions import sync_from_book
 from apps.catalog.models import Author, Book, BookAuthor
 from apps.catalog.models import Edition as CatalogEdition
 from apps.catalog.openlibrary import Edition, OpenLibraryClient, OpenLibraryError

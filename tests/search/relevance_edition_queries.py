@@ -54,7 +54,12 @@ SERIES_NUMBERS: list[tuple[str, str]] = [
 EXTRA_EDITIONS: list[tuple[str, str, str, str]] = [
     ("Der Hobbit", "9783423715690", "de", "The Hobbit"),
     ("Los juegos del hambre", "9788427202122", "es", "The Hunger Games"),
-    ("Harry Potter à l'école des sorciers", "9782070584628", "fr", "Harry Potter and the Sorcerer's Stone"),
+    (
+        "Harry Potter à l'école des sorciers",
+        "9782070584628",
+        "fr",
+        "Harry Potter and the Sorcerer's Stone",
+    ),
     ("Stolz und Vorurteil", "9783730601648", "de", "Pride and Prejudice"),
     ("Matar a un ruiseñor", "9788490628218", "es", "To Kill a Mockingbird"),
 ]

@@ -65,9 +65,7 @@ def test_works_are_found_by_original_title_series_number_and_any_edition(goodboo
     assert len(misses) <= (1 - BAR) * len(QUERIES), "\n".join(misses)
 
 
-def test_the_catalogue_import_keeps_original_titles_and_gives_each_book_its_edition(
-    goodbooks, db
-):
+def test_the_catalogue_import_keeps_original_titles_and_gives_each_book_its_edition(goodbooks, db):
     solitude = Book.objects.get(title="One Hundred Years of Solitude")
     assert solitude.original_title == "Cien años de soledad"
     edition = solitude.editions.get()

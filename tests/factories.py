@@ -23,6 +23,7 @@ from apps.accounts.models import (
     Session,
     User,
 )
+from apps.catalog.editions import sync_from_book
 from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
 from apps.imports.models import ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
@@ -131,6 +132,7 @@ def make_series(name: str | None = None, **kwargs) -> Series:
 def make_book(title: str | None = None, authors=(), genres=(), **kwargs) -> Book:
     """A book; `authors` become its contributors (role "author") in the order given."""
     book = Book.objects.create(title=title or f"Book {next_number()}", **kwargs)
+    sync_from_book(book)  # its default edition, as every service-made book has
     for position, author in enumerate(authors):
         BookAuthor.objects.create(book=book, author=author, position=position)
     if genres:

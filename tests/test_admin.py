@@ -32,6 +32,7 @@ from apps.catalog.models import (
     Book,
     BookAuthor,
     BookRedirect,
+    Edition,
     Genre,
     Series,
 )
@@ -80,6 +81,7 @@ FACTORIES = {
     Series: f.make_series,
     Book: lambda: f.make_book(authors=[f.make_author()], genres=[f.make_genre()]),
     BookAuthor: f.make_book_author,
+    Edition: lambda: f.make_book().editions.get(),
     BookRedirect: f.make_book_redirect,
     AuthorRedirect: f.make_author_redirect,
     UserBook: f.make_user_book,

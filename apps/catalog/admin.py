@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.db.models import Count, Prefetch, Q
 
 from apps.catalog import isbn
+from apps.catalog.editions import mirror_default, sync_from_book
 from apps.catalog.models import (
     Author,
     AuthorRedirect,
     Book,
     BookAuthor,
     BookRedirect,
+    Edition,
     Genre,
     Series,
 )
@@ -62,6 +64,36 @@ class BookAuthorInline(admin.TabularInline):
     extra = 0
 
 
+class EditionInline(admin.TabularInline):
+    """A book's editions, to look at: they are edited on their own page (or by the API), so the
+    book's edition fields keep mirroring its default edition."""
+
+    model = Edition
+    fields = ("is_default", "format", "title", "language", "isbn13", "pages", "publisher")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ("title", "book", "format", "language", "isbn13", "is_default", "created_at")
+    list_filter = ("format", "is_default", "language")
+    list_select_related = ("book",)
+    search_fields = ("title", "=isbn10", "=isbn13", "=openlibrary_id", "book__title")
+    autocomplete_fields = ("book",)
+    # The default is chosen with `setDefaultEdition`, which keeps one per book.
+    readonly_fields = ("is_default", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not Edition.objects.filter(book_id=obj.book_id, is_default=True).exists():
+            Edition.objects.filter(pk=obj.pk).update(is_default=True)
+        mirror_default(obj.book)
+
+
 @admin.register(Book)
 class BookAdmin(admin.ModelAdmin):
     list_display = (
@@ -95,7 +127,11 @@ class BookAdmin(admin.ModelAdmin):
         "updated_at",
     )
     date_hierarchy = "created_at"
-    inlines = [BookAuthorInline]
+    inlines = [BookAuthorInline, EditionInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        sync_from_book(obj)  # its default edition (created, or given the edition fields)
 
     def get_queryset(self, request):
         contributions = BookAuthor.objects.select_related("author").order_by("position", "id")

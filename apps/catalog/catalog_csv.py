@@ -73,6 +73,7 @@ class CatalogRow:
     line: int
     goodreads_id: str
     title: str
+    original_title: str = ""  # the title in the original language, when it differs
     series: str | None = None
     series_key: str = ""
     series_position: Decimal | None = None
@@ -169,6 +170,9 @@ def _parse(row: int, line: int, raw: dict[str, str]) -> CatalogRow:
     if len(title) > MAX_TITLE:
         raise _RowError(f"title is {len(title)} characters long, over the {MAX_TITLE} allowed")
     parsed = CatalogRow(row, line, str(goodreads_id), title)
+    original = _one_line(raw["original_title"])
+    if original and len(original) <= MAX_TITLE and original != title and original != full_title:
+        parsed.original_title = original
     if series:
         if len(series) > MAX_NAME or not name_key(series):
             parsed.issues.append(parsed.warn(f"unusable series name {_short(series)}; left out"))

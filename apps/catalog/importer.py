@@ -18,11 +18,21 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from apps.catalog.catalog_csv import CatalogFileError, CatalogRow, RowIssue, read_catalog
-from apps.catalog.models import Author, AuthorRole, Book, BookAuthor, Series, sort_name_for
+from apps.catalog.editions import sync_books
+from apps.catalog.models import (
+    Author,
+    AuthorRole,
+    Book,
+    BookAuthor,
+    Edition,
+    Series,
+    sort_name_for,
+)
 
 # Fields an import owns on an existing book; `average_rating`/`ratings_count` are BookNest's own.
 UPDATE_FIELDS = [
     "title",
+    "original_title",
     "original_publication_year",
     "isbn10",
     "isbn13",
@@ -146,7 +156,7 @@ class CatalogImporter:
                 Book.objects.only(*_BOOK_COLUMNS), "goodreads_id", [r.goodreads_id for r in rows]
             )
         }
-        isbn_owner = _isbn_owners(rows)
+        isbn_owner, not_default = _isbn_owners(rows)
         now = timezone.now()
         to_create: list[tuple[Book, CatalogRow]] = []
         to_update: list[tuple[Book, CatalogRow, bool]] = []
@@ -168,6 +178,8 @@ class CatalogImporter:
                     )
                 )
                 isbn10 = isbn13 = ""
+            elif owners and (isbn13 in not_default or isbn10 in not_default):
+                isbn10 = isbn13 = ""  # another edition of this book: the default keeps its own
             series_id = series_ids.get(row.series_key) if row.series_key else None
             if book is None:
                 book = Book(title=row.title, goodreads_id=row.goodreads_id)
@@ -184,6 +196,7 @@ class CatalogImporter:
                 book.updated_at = now
                 changed_books.append(book)
         _bulk_update(Book, changed_books, [*UPDATE_FIELDS, "updated_at"])
+        sync_books([book.pk for book, _ in to_create] + [book.pk for book in changed_books])
         outcome.created = len(to_create)
         outcome.updated = len(changed_books)
         outcome.unchanged = len(to_update) - len(changed_books)
@@ -255,19 +268,35 @@ def _in_chunks(queryset, column: str, values: list) -> Iterator:
         yield from queryset.filter(**{f"{column}__in": values[start : start + _LOOKUP_CHUNK]})
 
 
-def _isbn_owners(rows: list[CatalogRow]) -> dict[str, Book]:
-    """The books already holding any of the rows' ISBNs, by ISBN (both spellings)."""
-    owners: dict[str, Book] = {}
+def _isbn_owners(rows: list[CatalogRow]) -> tuple[dict[str, Book], set[str]]:
+    """The books any of whose editions hold one of the rows' ISBNs, by ISBN (both spellings),
+    and those ISBNs that are not their book's default edition's."""
+    book_of: dict[str, int] = {}
+    not_default: set[str] = set()
     for column in ("isbn10", "isbn13"):
         values = [getattr(row, column) for row in rows if getattr(row, column)]
-        for book in _in_chunks(Book.objects.only(*_BOOK_COLUMNS), column, values):
-            owners[getattr(book, column)] = book
-    return owners
+        editions = Edition.objects.only("book_id", "is_default", column)
+        for edition in _in_chunks(editions, column, values):
+            book_of[getattr(edition, column)] = edition.book_id
+            if not edition.is_default:
+                not_default.add(getattr(edition, column))
+        # Books saved without editions (before editions, or by hand) answer by their own ISBNs.
+        for book_id, isbn in _in_chunks(
+            Book.objects.filter(editions__isnull=True).values_list("id", column), column, values
+        ):
+            book_of.setdefault(isbn, book_id)
+    books = {
+        book.pk: book
+        for book in _in_chunks(Book.objects.only(*_BOOK_COLUMNS), "pk", list(set(book_of.values())))
+    }
+    return {isbn: books[pk] for isbn, pk in book_of.items()}, not_default
 
 
 def _apply(book: Book, row: CatalogRow, series_id: int | None, isbn10: str, isbn13: str) -> bool:
     """Sets the row's values on `book`; True when one changed. Empty values keep what is there."""
     values: dict = {"title": row.title, "goodreads_id": row.goodreads_id}
+    if row.original_title:
+        values["original_title"] = row.original_title
     if isbn13:
         values |= {"isbn10": isbn10, "isbn13": isbn13}
     if row.original_publication_year is not None:

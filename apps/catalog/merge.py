@@ -19,6 +19,10 @@ The duplicates' ids keep working: a `BookRedirect`/`AuthorRedirect` maps each to
 the survivor lacks (ISBNs, Open Library / Goodreads ids, description, pages …) are taken from
 the first duplicate that has them. The survivor's `average_rating` and `ratings_count` are
 recomputed from its ratings. All of it happens in one transaction.
+
+Editions move with the rest and stay editions of the survivor; the survivor's default stays
+its default unless it has no ISBN and a duplicate's default has one, and the survivor's edition
+fields (ISBNs, pages …) then mirror its default edition (see `apps.catalog.editions`).
 """
 
 from collections import defaultdict
@@ -29,7 +33,8 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Sum
 from django.dispatch import Signal
 
-from apps.catalog.models import Author, AuthorRedirect, Book, BookAuthor, BookRedirect
+from apps.catalog.editions import mirror_default
+from apps.catalog.models import Author, AuthorRedirect, Book, BookAuthor, BookRedirect, Edition
 from apps.catalog.relations import (
     Relation,
     UniqueKey,
@@ -63,13 +68,16 @@ def merge_books(user, survivor_id: int, duplicate_ids: list[int]) -> Book:
         rank = {survivor.pk: 0} | {dup.pk: i + 1 for i, dup in enumerate(duplicates)}
         contributions = BookAuthor.objects.filter(book__in=list(rank)).values_list("pk", "book")
         origin = {pk: rank[book_id] for pk, book_id in contributions}
+        former_defaults = _undefault_editions(duplicates)
         _move_rows(Book, survivor, duplicates)
         _renumber_contributions(survivor, origin)
         _fill_book(survivor, duplicates)
+        _choose_default_edition(survivor, former_defaults)
         books_merged.send(Book, survivor=survivor, duplicate_ids=[d.pk for d in duplicates])
         _finish(Book, BookRedirect, survivor, duplicates)
         _recount_ratings(survivor)
         survivor.save()
+        mirror_default(survivor)
     survivor.refresh_from_db()
     return survivor
 
@@ -195,6 +203,29 @@ def _renumber_contributions(survivor: Book, origin: dict[int, int]) -> None:
     for position, contribution in enumerate(contributions):
         contribution.position = position
     BookAuthor.objects.bulk_update(contributions, ["position"])
+
+
+def _undefault_editions(duplicates: list[Book]) -> list[Edition]:
+    """The duplicates' default editions (in the duplicates' order), no longer defaults: they
+    join the survivor's editions, which keep its default."""
+    editions = Edition.objects.filter(book__in=duplicates, is_default=True)
+    by_book = {edition.book_id: edition for edition in editions}
+    editions.update(is_default=False)
+    return [by_book[dup.pk] for dup in duplicates if dup.pk in by_book]
+
+
+def _choose_default_edition(survivor: Book, former_defaults: list[Edition]) -> None:
+    """The survivor's default edition stays, unless it has no ISBN and a duplicate's default
+    has one (the duplicate was the better-known edition of the work): then that one."""
+    current = Edition.objects.filter(book=survivor, is_default=True).first()
+    if current is not None and (current.isbn13 or current.isbn10):
+        return
+    chosen = next((e for e in former_defaults if e.isbn13 or e.isbn10), None)
+    if chosen is None and current is None:
+        chosen = next(iter(former_defaults), None)
+    if chosen is not None:
+        Edition.objects.filter(book=survivor, is_default=True).update(is_default=False)
+        Edition.objects.filter(pk=chosen.pk).update(is_default=True)
 
 
 def _fill(survivor, duplicates, names, empty=("", None)) -> None:

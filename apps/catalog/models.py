@@ -151,6 +151,9 @@ class Book(TimeStampedModel):
     """
 
     title = models.CharField(max_length=500)
+    original_title = models.CharField(
+        max_length=500, blank=True, help_text="Title in the original language, when different."
+    )
     subtitle = models.CharField(max_length=500, blank=True)
     description = models.TextField(blank=True)
     language = models.CharField(max_length=16, blank=True, help_text="BCP 47 tag, e.g. en, en-US")
@@ -162,6 +165,9 @@ class Book(TimeStampedModel):
     isbn10 = models.CharField("ISBN-10", max_length=10, blank=True)
     isbn13 = models.CharField("ISBN-13", max_length=13, blank=True)
     openlibrary_id = models.CharField(max_length=32, blank=True, help_text="e.g. OL7353617M")
+    openlibrary_work_id = models.CharField(
+        max_length=32, blank=True, help_text="Open Library work key, e.g. OL27448W"
+    )
     goodreads_id = models.CharField(max_length=32, blank=True)
     cover = models.ImageField(upload_to=cover_path, blank=True, max_length=300)
     series = models.ForeignKey(
@@ -196,6 +202,7 @@ class Book(TimeStampedModel):
             _unique_when_set("isbn13", "book_isbn13_unique"),
             _unique_when_set("openlibrary_id", "book_openlibrary_id_unique"),
             _unique_when_set("goodreads_id", "book_goodreads_id_unique"),
+            _unique_when_set("openlibrary_work_id", "book_openlibrary_work_id_unique"),
             models.CheckConstraint(
                 condition=Q(isbn10="") | Q(isbn10__regex=ISBN10_RE), name="book_isbn10_format"
             ),
@@ -219,6 +226,87 @@ class Book(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The fields of a `Book` that describe its default edition (kept in step by
+# `apps.catalog.editions`, readable on the book for one release).
+EDITION_FIELDS_ON_BOOK = (
+    "isbn10",
+    "isbn13",
+    "format",
+    "subtitle",
+    "language",
+    "publisher",
+    "publication_year",
+    "pages",
+    "cover",
+)
+
+
+def edition_cover_path(edition: "Edition", filename: str) -> str:
+    return f"covers/editions/{edition.pk or 'new'}/{filename}"
+
+
+class Edition(TimeStampedModel):
+    """One published form of a book (the work): a hardcover, an e-book, a translation …
+
+    ISBNs are stored normalised and are unique across all editions. Exactly one edition of a
+    book with editions is its default (`is_default`, at most one per book by a constraint);
+    the book's own edition fields mirror it (see `apps.catalog.editions`).
+    `publication_year` may be negative (BCE); `published_date`, when known, is in that year.
+    """
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="editions")
+    is_default = models.BooleanField(default=False)
+    isbn10 = models.CharField("ISBN-10", max_length=10, blank=True)
+    isbn13 = models.CharField("ISBN-13", max_length=13, blank=True)
+    format = models.CharField(max_length=12, choices=BookFormat.choices, blank=True, default="")
+    title = models.CharField(max_length=500)
+    subtitle = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=16, blank=True, help_text="BCP 47 tag, e.g. en, en-US")
+    publisher = models.CharField(max_length=255, blank=True)
+    publication_year = models.SmallIntegerField(null=True, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Running time of an audiobook."
+    )
+    cover = models.ImageField(upload_to=edition_cover_path, blank=True, max_length=300)
+    openlibrary_id = models.CharField(max_length=32, blank=True, help_text="e.g. OL7353617M")
+
+    class Meta:
+        ordering = ["book", "id"]
+        indexes = [
+            models.Index(fields=["book", "id"], name="edition_book_order"),
+            models.Index(Lower("title"), name="edition_title_lower"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="edition_title_not_empty"),
+            models.UniqueConstraint(
+                fields=["book"], condition=Q(is_default=True), name="edition_one_default_per_book"
+            ),
+            _unique_when_set("isbn10", "edition_isbn10_unique"),
+            _unique_when_set("isbn13", "edition_isbn13_unique"),
+            _unique_when_set("openlibrary_id", "edition_openlibrary_id_unique"),
+            models.CheckConstraint(
+                condition=Q(isbn10="") | Q(isbn10__regex=ISBN10_RE), name="edition_isbn10_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(isbn13="") | Q(isbn13__regex=ISBN13_RE), name="edition_isbn13_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(pages__isnull=True) | Q(pages__gt=0), name="edition_pages_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gt=0),
+                name="edition_duration_positive",
+            ),
+            choices_check("format", BookFormat, "edition_format_valid"),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_format_display() if self.format else "edition"
+        return f"{self.title} ({label}{', ' + self.isbn13 if self.isbn13 else ''})"
 
 
 class AuthorRole(models.TextChoices):

@@ -53,6 +53,7 @@ class Edition:
     isbn13: str = ""
     openlibrary_id: str = ""
     cover_url: str = ""
+    work_id: str = ""  # the Open Library work the edition belongs to (OL…W), when known
 
 
 class _RateLimit:
@@ -236,6 +237,7 @@ class OpenLibraryClient:
             isbn13=isbn13,
             openlibrary_id=_olid(data.get("key")),
             cover_url=self.cover_url(isbn13) if data.get("covers") else "",
+            work_id=_olid(((data.get("works") or [{}])[0] or {}).get("key")),
         )
 
     def _from_data(self, data: dict, isbn13: str) -> Edition:

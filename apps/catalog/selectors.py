@@ -17,6 +17,7 @@ from apps.catalog.models import (
     Book,
     BookAuthor,
     BookRedirect,
+    Edition,
     Genre,
 )
 from apps.core.errors import ErrorCode, FieldError, Invalid
@@ -237,3 +238,24 @@ def current_authors(ids: Iterable[int]) -> dict[int, Author]:
 
 def current_author(author_id: int) -> Author | None:
     return current_authors([author_id]).get(author_id)
+
+
+EDITION_ORDER = ("id",)  # as added; `Book.defaultEdition` names the default
+
+
+def book_editions(
+    book_id: int, *, format: str | None = None, language: str | None = None
+) -> QuerySet[Edition]:
+    """A book's editions, oldest first; `format` and `language` (a BCP
+    47 tag, case-insensitive; `en` also matches `en-US`) narrow them. INVALID for a language
+    with NUL characters or over 16 characters."""
+    editions = Edition.objects.filter(book_id=book_id)
+    if format is not None:
+        editions = editions.filter(format=getattr(format, "value", format))
+    if language is not None:
+        language = clean_text(language, field="filter.language", max_length=16)
+        if language:
+            editions = editions.filter(
+                Q(language__iexact=language) | Q(language__istartswith=f"{language}-")
+            )
+    return editions.order_by(*EDITION_ORDER)

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 
 from apps.catalog import isbn as isbn_utils
+from apps.catalog.edition_fields import isbn_owner
+from apps.catalog.editions import sync_from_book
 from apps.catalog.models import (
     AuthorRole,
     Book,
@@ -102,6 +104,7 @@ def _save_book(book: Book, fields: dict) -> Book:
         try:
             with transaction.atomic():
                 book.save()
+                sync_from_book(book)  # its default edition takes the edition fields
         except IntegrityError as exc:
             raise translate_integrity_error(exc, lambda p: _check_book_unique(book, p)) from exc
         if byline is not None:
@@ -244,10 +247,13 @@ def _genres(genre_ids: list[int] | None, problems: Problems) -> list[int] | None
 def _check_book_unique(book: Book, problems: Problems) -> None:
     others = Book.objects.exclude(pk=book.pk) if book.pk else Book.objects.all()
     if book.isbn13:
-        same = Q(isbn13=book.isbn13) | (Q(isbn10=book.isbn10) if book.isbn10 else Q())
-        taken = others.filter(same).first()
+        # Any edition's ISBN, of another book or another edition of this one.
+        mine = Q(book_id=book.pk, is_default=True) if book.pk else None
+        taken = isbn_owner(book.isbn10, book.isbn13, mine)
         if taken is not None:
-            problems.add(ErrorCode.CONFLICT, f"This ISBN is already {taken.title!r}'s.", "isbn")
+            problems.add(
+                ErrorCode.CONFLICT, f"This ISBN is already {taken.book.title!r}'s.", "isbn"
+            )
     for name in ("openlibrary_id", "goodreads_id"):
         value = getattr(book, name)
         if value and others.filter(**{name: value}).exists():

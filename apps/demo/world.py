@@ -15,9 +15,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, User
-from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
+from apps.catalog.models import Author, Book, BookAuthor, Edition, Genre, Series
 from apps.demo.bulk import update_rows
 from apps.demo.catalogue import build_catalogue
+from apps.demo.editions import build_editions, choose_editions
 from apps.demo.feed import build_activities, build_notifications
 from apps.demo.lending import build_lending
 from apps.demo.lists import build_goals, build_lists
@@ -41,6 +42,7 @@ SUMMARY_MODELS: list[type[models.Model]] = [
     Author,
     Series,
     Book,
+    Edition,
     BookAuthor,
     User,
     Profile,
@@ -66,11 +68,13 @@ def build_world() -> dict[str, int]:
     """Builds (or rebuilds) the world; returns the rows per model in the whole database."""
     with transaction.atomic():
         catalogue = build_catalogue()
+        build_editions([demo.book for demo in catalogue.books])
         users = save_users()
         clear_demo_data(users.values())
         people = save_profiles(users, catalogue.genres)
         follows = save_follows(people)
         shelves = build_shelves(people, catalogue)
+        choose_editions([entry for shelf in shelves.values() for entry in shelf.entries])
         items = build_lists(shelves)
         build_goals(shelves)
         lending = build_lending(shelves, timezone.now())

@@ -9,8 +9,12 @@ import logging
 from django.db import IntegrityError, transaction
 
 from apps.catalog import isbn as isbns
+from apps.catalog.edition_fields import isbn_owner
+from apps.catalog.editions import sync_from_book
 from apps.catalog.models import Author, Book, BookAuthor
+from apps.catalog.models import Edition as CatalogEdition
 from apps.catalog.openlibrary import Edition, OpenLibraryClient, OpenLibraryError
+from apps.catalog.works import new_edition, work_by_openlibrary_id, works_by_title
 from apps.core.errors import ErrorCode, Invalid, NotFound, ServiceError
 from apps.core.text import name_key
 from apps.imports.models import ImportedBook
@@ -76,12 +80,12 @@ def import_book_by_isbn(user, isbn: str) -> tuple[Book, bool]:
         raise NotFound("Open Library has no book with this ISBN.", field="isbn")
     try:
         with transaction.atomic():
-            return _create(edition), True
+            return _create(edition)
     except IntegrityError:
         # Someone added it meanwhile (same ISBN or same Open Library edition): theirs stands.
-        book = (
-            _by_isbn(isbn10, isbn13)
-            or Book.objects.filter(openlibrary_id=edition.openlibrary_id).first()
+        same = CatalogEdition.objects.filter(openlibrary_id=edition.openlibrary_id)
+        book = _by_isbn(isbn10, isbn13) or (
+            same.first().book if edition.openlibrary_id and same.exists() else None
         )
         if book is None:
             raise
@@ -89,17 +93,42 @@ def import_book_by_isbn(user, isbn: str) -> tuple[Book, bool]:
 
 
 def _by_isbn(isbn10: str, isbn13: str) -> Book | None:
-    return Book.objects.filter(isbn13=isbn13).first() or (
-        Book.objects.filter(isbn10=isbn10).first() if isbn10 else None
-    )
+    """The book of the edition with this ISBN."""
+    owner = isbn_owner(isbn10, isbn13)
+    if owner is not None:
+        return owner.book
+    return Book.objects.filter(isbn13=isbn13).first()  # a book saved without editions
 
 
-def _create(edition: Edition) -> Book:
+def _create(edition: Edition) -> tuple[Book, bool]:
+    """The book of `edition`: an edition known under another ISBN spelling, else a new edition
+    of a known work (by Open Library work id, or title and author), else a new book."""
     if edition.openlibrary_id:
-        same = Book.objects.filter(openlibrary_id=edition.openlibrary_id).first()
+        same = CatalogEdition.objects.filter(openlibrary_id=edition.openlibrary_id).first()
         if same is not None:  # the edition is known under another ISBN spelling
-            return same
+            return same.book, False
+    work = work_by_openlibrary_id(edition.work_id)
+    if work is None and edition.authors:
+        found = works_by_title({0: (edition.title, edition.authors)})
+        work = Book.objects.get(pk=found[0]) if found else None
+    if work is not None:
+        new_edition(
+            work.pk,
+            title=edition.title or work.title,
+            subtitle=edition.subtitle,
+            publisher=edition.publisher,
+            pages=edition.pages,
+            publication_year=edition.year,
+            isbn10=edition.isbn10,
+            isbn13=edition.isbn13,
+            openlibrary_id=edition.openlibrary_id,
+        ).save()
+        if edition.work_id and not work.openlibrary_work_id:
+            work.openlibrary_work_id = edition.work_id
+            work.save(update_fields=["openlibrary_work_id", "updated_at"])
+        return work, False
     book = Book.objects.create(
+        openlibrary_work_id=edition.work_id,
         title=edition.title or edition.isbn13,
         subtitle=edition.subtitle,
         publisher=edition.publisher,
@@ -116,5 +145,6 @@ def _create(edition: Edition) -> Book:
         BookAuthor.objects.get_or_create(
             book=book, author=author, role="author", defaults={"position": position}
         )
+    sync_from_book(book)  # its default edition
     ImportedBook.objects.create(book=book)
-    return book
+    return book, True

@@ -66,7 +66,7 @@ def _number(value) -> str:
 
 def library(user) -> list[dict]:
     """One dict per book of the reader's library, with everything an export writes."""
-    entries = {e.book_id: e for e in UserBook.objects.filter(user=user)}
+    entries = {e.book_id: e for e in UserBook.objects.filter(user=user).select_related("edition")}
     ratings = dict(Rating.objects.filter(user=user).values_list("book_id", "value"))
     reviews = {r.book_id: r for r in Review.objects.filter(user=user)}
     lists: dict[int, list[tuple[str, int]]] = {}
@@ -90,12 +90,18 @@ def library(user) -> list[dict]:
             "book": book,
             "authors": authors.get(book.pk, []),
             "entry": entries.get(book.pk),
+            # The reader's edition, else the book (its fields are its default edition's).
+            "edition": _edition(entries.get(book.pk), book),
             "rating": ratings.get(book.pk),
             "review": reviews.get(book.pk),
             "lists": lists.get(book.pk, []),
         }
         for book in books
     ]
+
+
+def _edition(entry, book):
+    return entry.edition if entry is not None and entry.edition is not None else book
 
 
 def _full_title(book) -> str:
@@ -109,6 +115,7 @@ def goodreads_rows(user) -> Iterator[list[str]]:
     yield goodreads.COLUMNS
     for item in library(user):
         book, entry, review = item["book"], item["entry"], item["review"]
+        edition = item["edition"]
         names = [a.name for a in item["authors"]]
         values = {
             "Book Id": str(book.pk),
@@ -116,14 +123,14 @@ def goodreads_rows(user) -> Iterator[list[str]]:
             "Author": names[0] if names else "",
             "Author l-f": item["authors"][0].sort_name if names else "",
             "Additional Authors": ", ".join(names[1:]),
-            "ISBN": f'="{book.isbn10}"',
-            "ISBN13": f'="{book.isbn13}"',
+            "ISBN": f'="{edition.isbn10}"',
+            "ISBN13": f'="{edition.isbn13}"',
             "My Rating": _number(item["rating"]) or "0",
             "Average Rating": _number(book.average_rating),
-            "Publisher": book.publisher,
-            "Binding": book.get_format_display() if book.format else "",
-            "Number of Pages": _number(book.pages),
-            "Year Published": _number(book.publication_year),
+            "Publisher": edition.publisher,
+            "Binding": edition.get_format_display() if edition.format else "",
+            "Number of Pages": _number(edition.pages),
+            "Year Published": _number(edition.publication_year),
             "Original Publication Year": _number(book.original_publication_year),
             "Date Read": _date(entry.finished_at) if entry else "",
             "Date Added": _date(entry.created_at) if entry else "",
@@ -146,8 +153,8 @@ def csv_rows(user) -> Iterator[list[str]]:
         values = {
             "title": _full_title(book),
             "authors": "; ".join(a.name for a in item["authors"]),
-            "isbn": book.isbn10,
-            "isbn13": book.isbn13,
+            "isbn": item["edition"].isbn10,
+            "isbn13": item["edition"].isbn13,
             "rating": _number(item["rating"]),
             "shelf": SHELF_NAMES[entry.status] if entry else "",
             "review": review.body if review else "",

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from apps.imports.events import publish_import_progress
 from apps.imports.formats.rows import ImportRow, RowError
-from apps.imports.matching import Enricher, create_books, match_books
+from apps.imports.matching import Enricher, create_books, edition_ids, match_books
 from apps.imports.models import ImportJob, ImportRowError, ImportStatus
 from apps.imports.writer import CREATED, SKIPPED, UPDATED, refresh_rating_stats, write_batch
 
@@ -107,7 +107,7 @@ def write_rows(job, rows: list[ImportRow], enrich: Enricher | None = None) -> di
     unmatched = [row for row in rows if row.row_number not in book_ids]
     if unmatched:
         book_ids.update(create_books(job, unmatched, enrich))
-    result = write_batch(job.user, rows, book_ids)
+    result = write_batch(job.user, rows, book_ids, edition_ids(rows, book_ids))
     refresh_rating_stats(result.rated_books)
     return result.outcomes
 

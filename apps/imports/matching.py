@@ -1,17 +1,17 @@
 """Finding the catalogue book of each row, and adding the books the catalogue lacks.
 
-A row matches, in order: a book with its ISBN-13, then with its ISBN-10, then a book whose
-normalised title (`name_key`, series suffix removed) and one of whose authors' normalised names
-equal the row's. Rows that match nothing become new catalogue books (with their authors and
+A row matches, in order: the book of the edition with its ISBN-13, then with its ISBN-10, then
+a book whose normalised title (`name_key`, series suffix removed) and one of whose authors'
+normalised names equal the row's (an ISBN met that way becomes a new edition of that book). Rows that match nothing become new catalogue books (with their authors and
 series), enriched from Open Library when `OPENLIBRARY_ENABLED`, and are recorded as
 `ImportedBook`s for librarians to review. Rows of one batch naming the same new book share it.
 """
 
 from collections.abc import Callable
 
-from django.db.models.functions import Lower
-
-from apps.catalog.models import Author, Book, BookAuthor, Series, sort_name_for
+from apps.catalog.editions import sync_books
+from apps.catalog.models import Author, Book, BookAuthor, Edition, Series, sort_name_for
+from apps.catalog.works import new_edition, works_by_title
 from apps.core.text import name_key
 from apps.imports.formats.rows import ImportRow
 from apps.imports.models import ImportedBook
@@ -25,18 +25,29 @@ def title_author_key(row: ImportRow) -> tuple[str, str]:
 
 
 def match_books(rows: list[ImportRow]) -> dict[int, int]:
-    """{row number: book id} for the rows some catalogue book matches."""
+    """{row number: book id} for the rows some catalogue book matches.
+
+    An ISBN is looked up among all editions (the book of the edition that has it). A row whose
+    ISBN no edition has, but whose title and author name a catalogue book, becomes a new
+    edition of that book (with the row's ISBN, publisher, pages, year and format).
+    """
     matched: dict[int, int] = {}
     by13 = dict(
-        Book.objects.filter(isbn13__in={r.isbn13 for r in rows if r.isbn13}).values_list(
-            "isbn13", "id"
+        Edition.objects.filter(isbn13__in={r.isbn13 for r in rows if r.isbn13}).values_list(
+            "isbn13", "book_id"
         )
     )
     by10 = dict(
-        Book.objects.filter(isbn10__in={r.isbn10 for r in rows if r.isbn10}).values_list(
-            "isbn10", "id"
+        Edition.objects.filter(isbn10__in={r.isbn10 for r in rows if r.isbn10}).values_list(
+            "isbn10", "book_id"
         )
     )
+    # Books saved without editions (before editions, or by hand) answer by their own ISBNs.
+    for column, found in (("isbn13", by13), ("isbn10", by10)):
+        wanted = {getattr(r, column) for r in rows if getattr(r, column)} - set(found)
+        if wanted:
+            books = Book.objects.filter(editions__isnull=True, **{f"{column}__in": wanted})
+            found.update(books.values_list(column, "id"))
     rest = []
     for row in rows:
         book_id = by13.get(row.isbn13) if row.isbn13 else None
@@ -46,48 +57,58 @@ def match_books(rows: list[ImportRow]) -> dict[int, int]:
         else:
             rest.append(row)
     if rest:
-        matched.update(_match_by_title(rest))
+        by_title = works_by_title({row.row_number: (row.title, row.authors) for row in rest})
+        matched.update(by_title)
+        _add_editions([row for row in rest if row.row_number in by_title], by_title)
     return matched
 
 
-def _match_by_title(rows: list[ImportRow]) -> dict[int, int]:
-    # Candidates by lower-cased title (an indexed lookup), then compared on the folded keys.
-    candidates = list(
-        Book.objects.annotate(lower_title=Lower("title"))
-        .filter(lower_title__in={row.title.lower() for row in rows})
-        .order_by("id")
-        .values_list("id", "title")
-    )
-    if not candidates:
-        return {}
-    authors: dict[int, set[str]] = {}
-    for book_id, key in BookAuthor.objects.filter(
-        book_id__in=[c[0] for c in candidates]
-    ).values_list("book_id", "author__name_key"):
-        authors.setdefault(book_id, set()).add(key)
-    by_title: dict[str, list[int]] = {}
-    for book_id, title in candidates:
-        by_title.setdefault(name_key(title), []).append(book_id)
-    matched = {}
+def _add_editions(rows: list[ImportRow], book_ids: dict[int, int]) -> None:
+    """New editions of known books for the rows' ISBNs (the first row of each ISBN)."""
+    seen: set[str] = set()
+    new = []
     for row in rows:
-        ids = by_title.get(name_key(row.title), [])
-        row_authors = {name_key(a) for a in row.authors}
-        for book_id in ids:  # oldest first: the catalogue's original over later duplicates
-            if row_authors & authors.get(book_id, set()) or (not row_authors and len(ids) == 1):
-                matched[row.row_number] = book_id
-                break
-    return matched
+        if not row.isbn13 or row.isbn13 in seen:
+            continue
+        seen.add(row.isbn13)
+        new.append(_edition_of(book_ids[row.row_number], row))
+    Edition.objects.bulk_create(new)
 
 
-def _identity(row: ImportRow) -> tuple:
-    return ("isbn", row.isbn13) if row.isbn13 else ("title", *title_author_key(row))
+def _edition_of(book_id: int, row: ImportRow) -> Edition:
+    return new_edition(
+        book_id,
+        title=row.title,
+        isbn10=row.isbn10,
+        isbn13=row.isbn13,
+        publisher=row.publisher,
+        pages=row.pages,
+        publication_year=row.year,
+        format=row.book_format,
+    )
+
+
+def _works(rows: list[ImportRow]) -> dict[int, ImportRow]:
+    """{row number: the first row of its work}: rows naming one ISBN, or one title and author
+    (other editions of one work in the same file), share a new book."""
+    first_of: dict[tuple, ImportRow] = {}
+    work: dict[int, ImportRow] = {}
+    for row in rows:
+        keys = [("title", *title_author_key(row))]
+        if row.isbn13:
+            keys.insert(0, ("isbn", row.isbn13))
+        first = next((first_of[k] for k in keys if k in first_of), row)
+        for key in keys:
+            first_of.setdefault(key, first)
+        work[row.row_number] = first
+    return work
 
 
 def create_books(job, rows: list[ImportRow], enrich: Enricher | None = None) -> dict[int, int]:
-    """New catalogue books for unmatched rows: {row number: book id}."""
-    firsts: dict[tuple, ImportRow] = {}
-    for row in rows:
-        firsts.setdefault(_identity(row), row)
+    """New catalogue books for unmatched rows: {row number: book id}. The first row of a work
+    describes its book and default edition; the other rows' ISBNs become its other editions."""
+    work = _works(rows)
+    firsts = {first.row_number: first for first in work.values()}
     pairs = [(row, _new_book(row)) for row in firsts.values()]
     if enrich:
         enrich(pairs)
@@ -108,8 +129,28 @@ def create_books(job, rows: list[ImportRow], enrich: Enricher | None = None) -> 
         ignore_conflicts=True,  # two spellings of one author in a byline
     )
     ImportedBook.objects.bulk_create([ImportedBook(book_id=book.pk, job=job) for _, book in pairs])
-    ids = {_identity(row): book.pk for row, book in pairs}
-    return {row.row_number: ids[_identity(row)] for row in rows}
+    sync_books([book.pk for _, book in pairs])  # their default editions
+    ids = {row.row_number: book.pk for row, book in pairs}
+    book_ids = {row.row_number: ids[work[row.row_number].row_number] for row in rows}
+    defaults = {book.isbn13 for _, book in pairs if book.isbn13}
+    _add_editions([r for r in rows if r.isbn13 and r.isbn13 not in defaults], book_ids)
+    return book_ids
+
+
+def edition_ids(rows: list[ImportRow], book_ids: dict[int, int]) -> dict[int, int]:
+    """{row number: edition id} for the rows whose ISBN is an edition of their matched book."""
+    by13 = {
+        isbn: (edition_id, book_id)
+        for isbn, edition_id, book_id in Edition.objects.filter(
+            isbn13__in={r.isbn13 for r in rows if r.isbn13}
+        ).values_list("isbn13", "id", "book_id")
+    }
+    found = {}
+    for row in rows:
+        edition_id, book_id = by13.get(row.isbn13, (None, None))
+        if edition_id is not None and book_id == book_ids.get(row.row_number):
+            found[row.row_number] = edition_id
+    return found
 
 
 def _new_book(row: ImportRow) -> Book:

@@ -59,9 +59,13 @@ def _may_replace(row: ImportRow, existing) -> bool:
     return dated is not None and dated > timezone.localdate(existing.updated_at)
 
 
-def write_batch(user, rows: list[ImportRow], book_ids: dict[int, int]) -> BatchResult:
+def write_batch(
+    user, rows: list[ImportRow], book_ids: dict[int, int], edition_ids: dict[int, int] | None = None
+) -> BatchResult:
     """Shelve, rate, review and list each row's book for `user`; the caller holds the
-    transaction. Queries do not grow with the batch's size."""
+    transaction. Queries do not grow with the batch's size. A row's edition (its ISBN's, from
+    `edition_ids`) is the new shelf entry's, or fills an existing entry that names none."""
+    edition_ids = edition_ids or {}
     now = timezone.now()
     books = set(book_ids.values())
     entries = {e.book_id: e for e in UserBook.objects.filter(user=user, book_id__in=books)}
@@ -70,19 +74,26 @@ def write_batch(user, rows: list[ImportRow], book_ids: dict[int, int]) -> BatchR
     new_entries, new_ratings, new_reviews = [], [], []
     changed: dict[type, dict[int, object]] = {UserBook: {}, Rating: {}, Review: {}}
     result = BatchResult()
+    filled: list[UserBook] = []
 
     for row in rows:
         book_id = book_ids[row.row_number]
         entry = entries.get(book_id)
         outcome = SKIPPED
+        edition_id = edition_ids.get(row.row_number)
         if entry is None:
             if row.status is not None:
                 entry = entries[book_id] = _new_entry(user, book_id, row)
+                entry.edition_id = edition_id
                 new_entries.append(entry)
                 outcome = CREATED
-        elif _may_replace(row, entry) and _merge_entry(entry, row):
-            _touch(changed, entry, now)
-            outcome = UPDATED
+        else:
+            if entry.edition_id is None and edition_id is not None:
+                entry.edition_id = edition_id  # what was missing; not a change by the reader
+                filled.append(entry)
+            if _may_replace(row, entry) and _merge_entry(entry, row):
+                _touch(changed, entry, now)
+                outcome = UPDATED
         if row.rating is not None:
             rating = ratings.get(book_id)
             if rating is None:
@@ -113,7 +124,8 @@ def write_batch(user, rows: list[ImportRow], book_ids: dict[int, int]) -> BatchR
     UserBook.objects.bulk_create(new_entries)
     Rating.objects.bulk_create(new_ratings)
     Review.objects.bulk_create(new_reviews)
-    UserBook.objects.bulk_update(list(changed[UserBook].values()), ENTRY_FIELDS)
+    UserBook.objects.bulk_update(list(changed[UserBook].values()), [*ENTRY_FIELDS, "edition"])
+    UserBook.objects.bulk_update(filled, ["edition"])
     Rating.objects.bulk_update(list(changed[Rating].values()), ["value", "updated_at"])
     Review.objects.bulk_update(list(changed[Review].values()), ["body", "spoiler", "updated_at"])
     for number in _add_to_lists(user, rows, book_ids):

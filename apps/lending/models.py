@@ -19,6 +19,10 @@ class BookCopy(TimeStampedModel):
     """A physical copy of a book that its owner lends out."""
 
     book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="copies")
+    # Which edition the copy is (one of the book's); null when unknown.
+    edition = models.ForeignKey(
+        "catalog.Edition", null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="book_copies"
     )

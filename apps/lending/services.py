@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.catalog.models import Book
+from apps.catalog.models import Book, Edition
 from apps.catalog.selectors import current_book
 from apps.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from apps.core.validation import clean_text
@@ -153,9 +153,11 @@ def add_copy(
     condition: str = CopyCondition.GOOD,
     location: str = "",
     notes: str = "",
+    edition_id: int | None = None,
 ) -> BookCopy:
-    """`user` offers a copy of a book for lending. If readers are waiting for the book, the
-    first of them becomes READY with it at once (and is notified)."""
+    """`user` offers a copy of a book (of `edition_id`, one of its editions, when given) for
+    lending. If readers are waiting for the book, the first of them becomes READY with it at
+    once (and is notified)."""
     if condition not in CopyCondition.values:
         raise Invalid("Unknown condition.", field="condition")
     location = clean_text(location, field="location", max_length=LOCATION_MAX)
@@ -163,10 +165,22 @@ def add_copy(
     book = current_book(book_id)
     if book is None:
         raise NotFound("No book with this id.", field="book_id")
+    edition = None
+    if edition_id is not None:
+        edition = Edition.objects.filter(pk=edition_id).first()
+        if edition is None:
+            raise NotFound("No edition with this id.", field="edition_id")
+        if edition.book_id != book.pk:
+            raise Invalid("This edition is not an edition of this book.", field="edition_id")
     with transaction.atomic():
         _lock_book(book.pk)
         copy = BookCopy.objects.create(
-            book=book, owner=user, condition=condition, location=location, notes=notes
+            book=book,
+            edition=edition,
+            owner=user,
+            condition=condition,
+            location=location,
+            notes=notes,
         )
         _hand_over(copy, timezone.now())
     return copy

@@ -30,6 +30,14 @@ class UserBook(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_books"
     )
     book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="user_books")
+    # The edition read (one of the book's); null: the reader did not say (the default applies).
+    edition = models.ForeignKey(
+        "catalog.Edition",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user_books",
+    )
     status = models.CharField(max_length=16, choices=ReadingStatus.choices)
     started_at = models.DateField(null=True, blank=True)
     finished_at = models.DateField(null=True, blank=True)

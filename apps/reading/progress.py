@@ -1,7 +1,8 @@
 """Progress towards yearly reading goals: what was read in a year, and the schedule.
 
 A book counts for a year when it is on the reader's `read` shelf with `finished_at` in that
-year; its pages are the catalogue's page count (books without one add no pages). A book read
+year; its pages are the pages of the edition the reader read (`entry_pages`: the shelf entry's
+edition, else the book's default edition; books without a page count add no pages). A book read
 twice counts once, in the year of its latest finish: shelves keep one finish date per book.
 """
 
@@ -9,10 +10,21 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 
 from apps.reading.models import ReadingStatus, UserBook
+
+# The pages of a shelf entry, as an expression on `UserBook` rows: its edition's, else its
+# book's (a book's `pages` are its default edition's). One notion for goals, progress, stats.
+ENTRY_PAGES = Coalesce(F("edition__pages"), F("book__pages"))
+
+
+def entry_pages(entry: UserBook) -> int | None:
+    """The pages of one shelf entry: its edition's, else its book's default edition's."""
+    if entry.edition_id is not None and entry.edition.pages is not None:
+        return entry.edition.pages
+    return entry.book.pages
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,7 @@ def read_in_years(keys: list[tuple[int, int]]) -> dict[tuple[int, int], YearRead
         )
         .annotate(year=ExtractYear("finished_at"))
         .values("user_id", "year")
-        .annotate(books=Count("id"), pages=Sum("book__pages"))
+        .annotate(books=Count("id"), pages=Sum(ENTRY_PAGES))
         .values_list("user_id", "year", "books", "pages")
     )
     found = {(user_id, year): YearRead(books, pages or 0) for user_id, year, books, pages in rows}

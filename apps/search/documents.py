@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 
 from apps.accounts.models import Profile, User
 from apps.catalog.models import Author as AuthorModel
-from apps.catalog.models import AuthorRole, Book, BookAuthor
+from apps.catalog.models import AuthorRole, Book, BookAuthor, Edition
 from apps.core.models import Privacy
 from apps.reading.models import ReadingList
 from apps.search.models import Kind, SearchDocument
@@ -22,6 +22,17 @@ BODY_LIMIT = 4000
 
 def _popularity(count: int | None) -> float:
     return math.log1p(max(count or 0, 0))
+
+
+def _series_label(book: Book) -> str:
+    """ "The Hunger Games, #3": the series with the book's place, so "hunger games 3" finds it."""
+    if not book.series_id:
+        return ""
+    position = book.series_position
+    if position is None:
+        return book.series.name
+    number = format(position.normalize(), "f")
+    return f"{book.series.name}, #{number}"
 
 
 def book_documents(ids) -> list[SearchDocument]:
@@ -36,20 +47,35 @@ def book_documents(ids) -> list[SearchDocument]:
         # Translators and narrators count too, after the authors (ordered by role then place).
         if row.role == AuthorRole.AUTHOR or row.author.name not in bylines[row.book_id]:
             bylines[row.book_id].append(row.author.name)
+    # Other titles a reader may know the book by: the original-language title and the titles
+    # its editions carry (translations), once each, in one query for the batch.
+    other_titles: dict[int, list[str]] = defaultdict(list)
+    for book_id, title in (
+        Edition.objects.filter(book_id__in=ids).order_by("book_id", "id")
+    ).values_list("book_id", "title"):
+        other_titles[book_id].append(title)
     docs = []
     for book in books:
         authors = ", ".join(dict.fromkeys(bylines[book.pk]))
-        series = book.series.name if book.series_id else ""
+        series = _series_label(book)
         people = " · ".join(part for part in (authors, series) if part)
+        titles = [t for t in (book.original_title, *other_titles[book.pk]) if t]
+        seen = {fold(book.title)}
+        known_as = []
+        for title in titles:
+            if fold(title) not in seen:
+                seen.add(fold(title))
+                known_as.append(title)
+        subtitle = " · ".join(part for part in (book.subtitle, *known_as) if part)
         docs.append(
             SearchDocument(
                 kind=Kind.BOOK,
                 object_id=book.pk,
                 title=book.title,
                 people=people,
-                subtitle=book.subtitle,
+                subtitle=subtitle,
                 body=book.description[:BODY_LIMIT],
-                match_text=fold(f"{book.title} {series} {authors}")[:1000],
+                match_text=fold(f"{book.title} {series} {authors} {' '.join(known_as)}")[:1000],
                 popularity=_popularity(book.ratings_count + book.source_ratings_count),
                 language=book.language,
                 year=book.original_publication_year or book.publication_year,

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from apps.accounts.models import Profile, User
 from apps.catalog.importer import catalog_imported
 from apps.catalog.merge import authors_merged, books_merged
-from apps.catalog.models import Author, Book, BookAuthor, Series
+from apps.catalog.models import Author, Book, BookAuthor, Edition, Series
 from apps.reading.models import Rating, ReadingList, ReadingListItem
 from apps.search.indexing import rebuild, schedule
 from apps.search.models import Kind
@@ -19,6 +19,12 @@ from apps.search.models import Kind
 @receiver([post_save, post_delete], sender=Book)
 def book_changed(sender, instance, **kwargs):
     schedule(Kind.BOOK, [instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Edition)
+def edition_changed(sender, instance, **kwargs):
+    # A book's document carries its editions' titles.
+    schedule(Kind.BOOK, [instance.book_id])
 
 
 @receiver([post_save, post_delete], sender=Rating)

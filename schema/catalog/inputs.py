@@ -1,5 +1,6 @@
 """Input objects and enums of the catalogue: the `books` filter and order, and edit inputs."""
 
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 
@@ -215,6 +216,58 @@ class UpdateAuthorInput:
     openlibrary_id: str | None = strawberry.field(default=UNSET, description="Open Library key.")
     goodreads_id: str | None = strawberry.field(default=UNSET, description="Goodreads id.")
     wikidata_id: str | None = strawberry.field(default=UNSET, description="Wikidata id.")
+
+
+@strawberry.input(
+    description="A new edition of a book. ISBNs in any spelling, check digits "
+    "validated; one given alone brings the other (a 979 ISBN-13 has no ISBN-10)."
+)
+class CreateEditionInput:
+    book_id: relay.GlobalID = strawberry.field(description="The book (the work).")
+    isbn13: str | None = strawberry.field(default=UNSET, description="ISBN-13.")
+    isbn10: str | None = strawberry.field(default=UNSET, description="ISBN-10.")
+    format: BookFormatEnum | None = strawberry.field(default=UNSET, description="Format.")
+    title: str | None = strawberry.field(
+        default=UNSET, description="Title as printed; the book's title when left out."
+    )
+    subtitle: str | None = strawberry.field(default=UNSET, description="Subtitle as printed.")
+    language: str | None = strawberry.field(default=UNSET, description="BCP 47 tag.")
+    publisher: str | None = strawberry.field(default=UNSET, description="Publisher.")
+    published_date: date | None = strawberry.field(
+        default=UNSET, description="Day of publication (sets the year too)."
+    )
+    publication_year: int | None = strawberry.field(
+        default=UNSET, description="Year of publication, when the day is not known."
+    )
+    pages: int | None = strawberry.field(default=UNSET, description="Number of pages.")
+    duration_minutes: int | None = strawberry.field(
+        default=UNSET, description="Running time of an audiobook, in minutes."
+    )
+    openlibrary_id: str | None = strawberry.field(
+        default=UNSET, description="Open Library edition key (OL…M)."
+    )
+    is_default: bool | None = strawberry.field(
+        default=UNSET,
+        description="Make it the book's default edition (the first edition always is).",
+    )
+
+
+@strawberry.input(description=f"Changes to an edition. {KEEP}")
+class UpdateEditionInput:
+    isbn13: str | None = strawberry.field(default=UNSET, description="ISBN-13.")
+    isbn10: str | None = strawberry.field(default=UNSET, description="ISBN-10.")
+    format: BookFormatEnum | None = strawberry.field(default=UNSET, description="Format.")
+    title: str | None = strawberry.field(default=UNSET, description="Title (never empty).")
+    subtitle: str | None = strawberry.field(default=UNSET, description="Subtitle.")
+    language: str | None = strawberry.field(default=UNSET, description="BCP 47 tag.")
+    publisher: str | None = strawberry.field(default=UNSET, description="Publisher.")
+    published_date: date | None = strawberry.field(default=UNSET, description="Day published.")
+    publication_year: int | None = strawberry.field(default=UNSET, description="Year published.")
+    pages: int | None = strawberry.field(default=UNSET, description="Number of pages.")
+    duration_minutes: int | None = strawberry.field(
+        default=UNSET, description="Running time in minutes."
+    )
+    openlibrary_id: str | None = strawberry.field(default=UNSET, description="Open Library key.")
 
 
 def given(input_object) -> dict:

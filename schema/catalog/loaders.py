@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
+from apps.catalog.models import Author, Book, BookAuthor, Edition, Genre, Series
 from apps.catalog.selectors import AUTHORS_BY_ID, BOOKS_BY_ID, SERIES_ORDER
 from apps.catalog.services_common import can_edit_catalog
 from apps.reading.models import RATING_VALUES, Rating, UserBook
@@ -126,3 +126,17 @@ class ViewerCanEditCatalogLoader(Loader[str, bool]):
 
     def batch_load(self, keys):
         return [can_edit_catalog(self.context.user)] * len(keys)
+
+
+class DefaultEditionByBookIdLoader(Loader[int, Edition | None]):
+    """Each book's default edition (None for a book without editions)."""
+
+    rows = PreparedQuery(lambda ids: Edition.objects.filter(book_id__in=ids, is_default=True))
+
+    def batch_load(self, keys):
+        found = {row.book_id: row for row in self.rows(keys)}
+        return [found.get(key) for key in keys]
+
+
+class EditionByIdLoader(ByIdLoader[Edition]):
+    rows = PreparedById(Edition)

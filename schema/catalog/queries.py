@@ -15,8 +15,17 @@ from strawberry.utils.str_converters import to_camel_case
 
 from apps.catalog import isbn as isbn_utils
 from apps.catalog import selectors
-from apps.catalog.models import Author, AuthorRedirect, Book, BookRedirect, Genre, Series
+from apps.catalog.models import (
+    Author,
+    AuthorRedirect,
+    Book,
+    BookRedirect,
+    Edition,
+    Genre,
+    Series,
+)
 from apps.core.errors import ErrorCode, ServiceError
+from schema.catalog.edition_types import EditionType
 from schema.catalog.inputs import BookFilter, BookOrder, OrderDirection
 from schema.catalog.types import AuthorType, BookType, GenreType, SeriesType
 from schema.compiled.forms import Root, sql
@@ -100,8 +109,16 @@ def book_rows(viewer, id: relay.GlobalID | None = None, isbn: str | None = None)
     if isbn is not None:
         _, isbn13 = isbn_utils.normalize(isbn)
         if isbn13:
-            return Book.objects.filter(isbn13=isbn13)
+            # Through any of its editions (or its own ISBN, for a book saved without editions).
+            editions = Edition.objects.filter(isbn13=isbn13).values("book_id")
+            return Book.objects.filter(Q(pk__in=editions) | Q(isbn13=isbn13)).order_by("pk")
     return Book.objects.none()
+
+
+def edition_rows(viewer, isbn: str) -> QuerySet:
+    """`edition(isbn)`: the edition with this ISBN-10/13 (empty when there is none)."""
+    _, isbn13 = isbn_utils.normalize(isbn)
+    return Edition.objects.filter(isbn13=isbn13) if isbn13 else Edition.objects.none()
 
 
 def author_rows(viewer, id: relay.GlobalID) -> QuerySet:
@@ -124,6 +141,18 @@ class CatalogQuery:
         isbn: Annotated[str | None, arg("An ISBN-10 or ISBN-13, in any spelling.")] = None,
     ) -> BookType | None:
         return await book_rows(info.context.user, id, isbn).afirst()
+
+    @sql(Root(edition_rows))
+    @strawberry_django.field(
+        description="One edition by its ISBN-10 or ISBN-13 (hyphens allowed); null when no "
+        "edition has it. Its `book` is the work."
+    )
+    async def edition(
+        self,
+        info: Info,
+        isbn: Annotated[str, arg("An ISBN-10 or ISBN-13, in any spelling.")],
+    ) -> EditionType | None:
+        return await edition_rows(info.context.user, isbn).afirst()
 
     @connection(
         CursorConnection[BookType],

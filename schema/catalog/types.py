@@ -17,13 +17,15 @@ from strawberry_django.relay import resolve_model_nodes
 from apps.accounts.models import TokenViewer
 from apps.catalog import models, selectors
 from apps.catalog.services_common import catalog_editors
-from apps.core.errors import ErrorCode
+from apps.core.errors import ErrorCode, ServiceError
 from apps.reading.models import Rating, Review, UserBook
+from schema.catalog.edition_types import EditionFilter, EditionType
 from schema.catalog.loaders import (
     BookByIdLoader,
     BooksBySeriesIdLoader,
     ChildGenresByGenreIdLoader,
     ContributionsByBookIdLoader,
+    DefaultEditionByBookIdLoader,
     GenreByIdLoader,
     GenresByBookIdLoader,
     RatingHistogramByBookIdLoader,
@@ -43,6 +45,7 @@ from schema.pagination import CursorConnection
 if TYPE_CHECKING:
     from schema.reading.types import RatingType, ReviewType, UserBookType
 
+EDITION = "See `defaultEdition` (and `editions`): this describes the default edition."
 RatingTypeRef = Annotated["RatingType", strawberry.lazy("schema.reading.types")]
 ReviewTypeRef = Annotated["ReviewType", strawberry.lazy("schema.reading.types")]
 UserBookTypeRef = Annotated["UserBookType", strawberry.lazy("schema.reading.types")]
@@ -85,6 +88,10 @@ def _authors(book_id: int) -> QuerySet[models.Author]:
 def _genres(book_id: int) -> QuerySet[models.Genre]:
     # By code point, as the loader sorts them in Python.
     return models.Genre.objects.filter(books=book_id).order_by(Collate("name", "C"), "id")
+
+
+def _default_edition(book_id: int) -> QuerySet[models.Edition]:
+    return models.Edition.objects.filter(book_id=book_id, is_default=True)
 
 
 def _viewer_shelf(book_id, viewer) -> QuerySet[UserBook]:
@@ -242,19 +249,32 @@ class BookType(PkId, relay.Node):
     """A book in the shared catalogue."""
 
     title: str = model_field(description="Title, without the series.")
-    subtitle: str = model_field(description="Subtitle, or empty.")
+    original_title: str = model_field(
+        description="Title in the original language when it differs (e.g. “Cien años de "
+        "soledad”), or empty."
+    )
+    subtitle: str = model_field(description="Subtitle, or empty.", deprecation_reason=EDITION)
     description: str = model_field(description="Publisher's or librarian's summary.")
-    language: str = model_field(description="BCP 47 language tag, e.g. `en`.")
-    pages: int | None = model_field(description="Number of pages, when known.")
-    publisher: str = model_field(description="Publisher, or empty.")
-    format: BookFormatEnum = model_field(description="Hardcover, e-book …")
-    publication_year: int | None = model_field(description="Year of this edition.")
+    language: str = model_field(
+        description="BCP 47 language tag, e.g. `en`.", deprecation_reason=EDITION
+    )
+    pages: int | None = model_field(
+        description="Number of pages, when known.", deprecation_reason=EDITION
+    )
+    publisher: str = model_field(description="Publisher, or empty.", deprecation_reason=EDITION)
+    format: BookFormatEnum = model_field(
+        description="Hardcover, e-book …", deprecation_reason=EDITION
+    )
+    publication_year: int | None = model_field(
+        description="Year of this edition.", deprecation_reason=EDITION
+    )
     original_publication_year: int | None = model_field(
         description="Year of first publication (negative: BCE)."
     )
-    isbn10: str = model_field(description="ISBN-10, or empty.")
-    isbn13: str = model_field(description="ISBN-13, or empty.")
+    isbn10: str = model_field(description="ISBN-10, or empty.", deprecation_reason=EDITION)
+    isbn13: str = model_field(description="ISBN-13, or empty.", deprecation_reason=EDITION)
     openlibrary_id: str = model_field(description="Open Library edition key, or empty.")
+    openlibrary_work_id: str = model_field(description="Open Library work key, or empty.")
     goodreads_id: str = model_field(description="Goodreads book id, or empty.")
     series_position: Decimal | None = model_field(
         description="Place in its series (1, 2, 2.5 …), when in one."
@@ -336,6 +356,39 @@ class BookType(PkId, relay.Node):
         ids = await info.context.loaders.get(SimilarBookIdsByBookIdLoader).load(self.pk)
         books = await info.context.loaders.get(BookByIdLoader).load_many(ids[: max(first, 0)])
         return [book for book in books if book is not None]
+
+    @sql(Rows(lambda row, viewer: _default_edition(row.pk)))
+    @strawberry_django.field(
+        description="The edition shown when the reader chose none; null only for a book "
+        "without editions."
+    )
+    async def default_edition(self, info: Info) -> EditionType | None:
+        return await info.context.loaders.get(DefaultEditionByBookIdLoader).load(self.pk)
+
+    @connection(
+        CursorConnection[EditionType],
+        description="The book's editions in the order they were added (`defaultEdition` and "
+        "`Edition.isDefault` say which is the default).",
+    )
+    async def editions(
+        self,
+        edition_filter: Annotated[
+            EditionFilter | None,
+            strawberry.argument(name="filter", description="Which editions; all when left out."),
+        ] = None,
+    ) -> QuerySet[models.Edition]:
+        try:
+            return selectors.book_editions(
+                self.pk,
+                format=None if edition_filter is None else edition_filter.format,
+                language=None if edition_filter is None else edition_filter.language,
+            )
+        except ServiceError as exc:
+            first = exc.errors[0]
+            raise GraphQLError(
+                first.message,
+                extensions={"code": first.code.value, "field": "filter.language"},
+            ) from None
 
     @classmethod
     def resolve_nodes(

@@ -9,11 +9,14 @@ from django.conf import settings
 from django.utils import timezone
 from strawberry.file_uploads import Upload
 
+from apps.catalog import isbn as isbn_utils
+from apps.catalog.models import Edition
 from apps.imports.enrichment import import_book_by_isbn
 from apps.imports.export import ExportFormat, export_link
 from apps.imports.jobs import start_import
 from apps.imports.models import ImportFormat
 from schema.auth import require_user
+from schema.catalog.edition_types import EditionType
 from schema.catalog.types import BookType
 from schema.context import Info
 from schema.errors import MutationError, run
@@ -52,8 +55,12 @@ class ImportBookByIsbnPayload:
     book: BookType | None = strawberry.field(
         description="The catalogue's book with this ISBN (new or already there); null on errors."
     )
+    edition: EditionType | None = strawberry.field(
+        description="The edition with this ISBN (new or already there); null on errors."
+    )
     created: bool = strawberry.field(
-        description="True when the book was added now, from Open Library."
+        description="True when the book was added now, from Open Library (false when the "
+        "ISBN was known, or is a new edition of a book already there)."
     )
     errors: list[MutationError] = strawberry.field(
         description="On `isbn`: INVALID (not an ISBN), NOT_FOUND (Open Library does not know "
@@ -100,9 +107,11 @@ class ImportsMutation:
         return ExportLibraryPayload(url=url, expires_at=expires, errors=[])
 
     @strawberry.mutation(
-        description="Add a book to the catalogue from Open Library by its ISBN, once: when a "
-        "book with this ISBN (10 or 13 digits) is already there, that book is returned. Any "
-        "logged-in reader may add books; librarians review them. Requires login."
+        description="Add a book to the catalogue from Open Library by its ISBN, once: when an "
+        "edition with this ISBN (10 or 13 digits) is already there, its book is returned. An "
+        "ISBN of a work already there (same Open Library work, or same title and author) "
+        "becomes a new edition of that book. Any logged-in reader may add books; librarians "
+        "review them. Requires login."
     )
     async def import_book_by_isbn(
         self, info: Info, isbn: Annotated[str, arg("An ISBN-10 or ISBN-13 (hyphens allowed).")]
@@ -110,4 +119,10 @@ class ImportsMutation:
         user = require_user(info)
         outcome = await run(import_book_by_isbn, user, isbn)
         book, created = outcome.value if outcome.ok else (None, False)
-        return ImportBookByIsbnPayload(book=book, created=created, errors=outcome.errors)
+        edition = None
+        if book is not None:
+            isbn13 = isbn_utils.normalize(isbn)[1]
+            edition = await Edition.objects.filter(isbn13=isbn13, book_id=book.pk).afirst()
+        return ImportBookByIsbnPayload(
+            book=book, edition=edition, created=created, errors=outcome.errors
+        )

@@ -89,13 +89,16 @@ class ReturnCopyPayload:
 # Ids are decoded inside the service call, so a malformed id is a payload error like any other.
 
 
-def _add_copy(user, book_id, condition, location, notes):
+def _add_copy(user, book_id, condition, location, notes, edition_id=None):
     return services.add_copy(
         user,
         decode_id(book_id, "Book", field="bookId"),
         condition=condition.value,
         location=location,
         notes=notes,
+        edition_id=None
+        if edition_id is None
+        else decode_id(edition_id, "Edition", field="editionId"),
     )
 
 
@@ -142,8 +145,14 @@ class LendingMutation:
         notes: Annotated[
             str, strawberry.argument(description="Notes for borrowers (at most 2000 characters).")
         ] = "",
+        edition_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="Which of the book's editions the copy is."),
+        ] = None,
     ) -> AddCopyPayload:
-        outcome = await run(_add_copy, require_user(info), book_id, condition, location, notes)
+        outcome = await run(
+            _add_copy, require_user(info), book_id, condition, location, notes, edition_id
+        )
         return AddCopyPayload(copy=outcome.value, errors=outcome.errors)
 
     @strawberry.mutation(

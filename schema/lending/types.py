@@ -8,9 +8,11 @@ import strawberry_django
 from django.db.models import Q
 from strawberry import relay
 
+from apps.catalog.models import Edition
 from apps.lending import models
 from schema.accounts.loaders import UserByIdLoader
-from schema.catalog.loaders import BookByIdLoader
+from schema.catalog.loaders import BookByIdLoader, EditionByIdLoader
+from schema.compiled.forms import Rows, sql
 from schema.context import Info
 from schema.enums import CopyConditionEnum, ReservationStatusEnum
 from schema.fields import PkId, model_field
@@ -23,10 +25,12 @@ from schema.permissions import require_owner
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
+    from schema.catalog.edition_types import EditionType
     from schema.catalog.types import BookType
 
 UserTypeRef = Annotated["UserType", strawberry.lazy("schema.accounts.types")]
 BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
+EditionTypeRef = Annotated["EditionType", strawberry.lazy("schema.catalog.edition_types")]
 
 
 @strawberry_django.type(models.BookCopy, name="BookCopy")
@@ -42,6 +46,13 @@ class BookCopyType(PkId, relay.Node):
     @strawberry_django.field(description="The book.")
     async def book(self, info: Info) -> BookTypeRef:
         return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
+
+    @sql(Rows(lambda row, viewer: Edition.objects.filter(pk=row.edition_id)))
+    @strawberry_django.field(description="Which edition of the book it is; null when unknown.")
+    async def edition(self, info: Info) -> EditionTypeRef | None:
+        if self.edition_id is None:
+            return None
+        return await info.context.loaders.get(EditionByIdLoader).load(self.edition_id)
 
     @strawberry_django.field(description="Who owns and lends it.")
     async def owner(self, info: Info) -> UserTypeRef:

@@ -11,13 +11,13 @@ from django.utils.timezone import localdate as today
 from strawberry import relay
 
 from apps.accounts.models import User
-from apps.catalog.models import Book
+from apps.catalog.models import Book, Edition
 from apps.reading import models
 from apps.reading.progress import expected_by, percent
 from apps.reading.selectors import profile_visible_q
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
-from schema.catalog.loaders import BookByIdLoader
+from schema.catalog.loaders import BookByIdLoader, EditionByIdLoader
 from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
 from schema.enums import PrivacyEnum, ReadingStatusEnum
@@ -28,11 +28,19 @@ from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUse
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
+    from schema.catalog.edition_types import EditionType
     from schema.catalog.types import BookType
 
 UserTypeRef = Annotated["UserType", strawberry.lazy("schema.accounts.types")]
 BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
+EditionTypeRef = Annotated["EditionType", strawberry.lazy("schema.catalog.edition_types")]
 
+
+# `apps.reading.progress.ENTRY_PAGES` as subqueries on the row's own columns.
+ENTRY_PAGES_SQL = Coalesce(
+    Subquery(Edition.objects.filter(pk=OuterRef("edition_id")).values("pages")[:1]),
+    Subquery(Book.objects.filter(pk=OuterRef("book_id")).values("pages")[:1]),
+)
 
 ITEMS_COUNT = Coalesce(
     Subquery(
@@ -86,6 +94,29 @@ class UserBookType(OwnedByUser, PkId, relay.Node):
     def get_queryset(cls, queryset, info: Info, **kwargs):
         # Every way to reach shelf entries (node, connections) hides those of hidden profiles.
         return queryset.filter(profile_visible_q(info.context.user))
+
+    @sql(Rows(lambda row, viewer: Edition.objects.filter(pk=row.edition_id)))
+    @strawberry_django.field(
+        description="The edition the reader reads or read; null when they did not say (the "
+        "book's `defaultEdition` applies)."
+    )
+    async def edition(self, info: Info) -> EditionTypeRef | None:
+        if self.edition_id is None:
+            return None
+        return await info.context.loaders.get(EditionByIdLoader).load(self.edition_id)
+
+    @sql(Expr(lambda viewer: ENTRY_PAGES_SQL))
+    @strawberry_django.field(
+        description="Pages of the edition read: the entry's edition's, else the book's default "
+        "edition's; null when unknown. `progressPages` is measured against it."
+    )
+    async def pages(self, info: Info) -> int | None:
+        if self.edition_id is not None:
+            edition = await info.context.loaders.get(EditionByIdLoader).load(self.edition_id)
+            if edition is not None and edition.pages is not None:
+                return edition.pages
+        book = await info.context.loaders.get(BookByIdLoader).load(self.book_id)
+        return book.pages if book is not None else None
 
     @strawberry.field(description="The reader's private notes. Only the reader may read them.")
     def private_notes(self, info: Info) -> str:

@@ -2,11 +2,13 @@
 checked with: the bench's five screens and documents of other shapes (aliases, fragments,
 unions, variables, nested connections, paging)."""
 
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 from strawberry.relay import to_base64
 
+from apps.catalog.editions import create_edition, update_edition
 from apps.core.models import Privacy
 from apps.reading.models import ReadingList, ReadingStatus
 from apps.social.models import Verb
@@ -30,6 +32,39 @@ BOOKS_PAGE = """query Books($first: Int, $after: String, $order: BookOrder, $fil
     } }
   }
 }"""
+
+EDITION_FIELDS = """id isDefault isbn10 isbn13 format title subtitle language publisher
+  publicationYear publishedDate pages durationMinutes openlibraryId createdAt"""
+
+BOOK_PAGE_WITH_EDITIONS = f"""query BookEditions($id: ID!, $first: Int!) {{
+  book(id: $id) {{
+    title originalTitle isbn13 pages format
+    authors {{ name }}
+    ratingSummary {{ average count }}
+    viewerStatus
+    viewerShelf {{ status progressPages pages edition {{ id title pages }} }}
+    defaultEdition {{ {EDITION_FIELDS} book {{ id title }} }}
+    editions(first: 10) {{
+      totalCount
+      pageInfo {{ hasNextPage endCursor }}
+      edges {{ cursor node {{ {EDITION_FIELDS} }} }}
+    }}
+    reviews(first: $first) {{ totalCount edges {{ node {{ title user {{ username }} }} }} }}
+  }}
+}}"""
+
+EDITIONS_FILTERED = f"""query Editions($id: ID!, $isbn: String!, $filter: EditionFilter) {{
+  book(id: $id) {{
+    audio: editions(first: 2, filter: {{ format: AUDIOBOOK }}) {{
+      totalCount edges {{ node {{ title durationMinutes }} }}
+    }}
+    chosen: editions(first: 1, filter: $filter) {{
+      totalCount pageInfo {{ hasNextPage }} edges {{ node {{ {EDITION_FIELDS} }} }}
+    }}
+  }}
+  edition(isbn: $isbn) {{ {EDITION_FIELDS} book {{ title defaultEdition {{ isbn13 }} }} }}
+  byIsbn: book(isbn: $isbn) {{ title }}
+}}"""
 
 SHAPES = """query Shapes($id: ID!, $u: String!, $n: Int = 2) {
   first: book(id: $id) { ...Head reviews(first: $n) { ...Page } }
@@ -118,6 +153,22 @@ def build() -> SimpleNamespace:
             f.make_reading_list_item(reading_list, books[n], note="good")
         f.make_activity(user, books[4], privacy=Privacy.PUBLIC)
     f.make_follow(people["pub"], fan)
+    # The first book is a work with several editions; some readers say which they read.
+    staff_editions = [
+        create_edition(staff, books[0].pk, **fields)
+        for fields in (
+            {"title": "Libro 0", "language": "es", "isbn13": "9788427202122", "pages": 500},
+            {
+                "format": "audiobook",
+                "duration_minutes": 600,
+                "isbn13": "9783423715690",
+                "published_date": date(2020, 5, 1),
+            },
+        )
+    ]
+    update_edition(staff, books[0].editions.get(is_default=True).pk, pages=320, language="en")
+    f.make_user_book(fan, books[0], status=ReadingStatus.READING, edition=staff_editions[0])
+    f.make_user_book(people["pri"], books[0], edition=staff_editions[1])
     # Images: a stored cover (its sizes derived from the key), an external one, an avatar.
     books[0].cover.name = "covers/1/0123456789abcdef-large.webp"
     books[0].save(update_fields=["cover"])
@@ -146,6 +197,11 @@ def documents(world) -> dict[str, tuple[str, dict]]:
         "books by rating": (
             BOOKS_PAGE,
             {"first": 2, "order": {"field": "AVERAGE_RATING", "direction": "DESC"}},
+        ),
+        "book page with editions": (BOOK_PAGE_WITH_EDITIONS, {"id": book, "first": 5}),
+        "editions filtered": (
+            EDITIONS_FILTERED,
+            {"id": book, "isbn": "978-84-272-0212-2", "filter": {"language": "ES"}},
         ),
         "shapes": (SHAPES, {"id": book, "u": "fol"}),
         "shapes, private reader": (SHAPES, {"id": book, "u": "pri", "n": 1}),

@@ -7,10 +7,11 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.db.models import F
 
 from apps.accounts.models import Profile, User
 from apps.catalog.isbn import is_valid_isbn10, is_valid_isbn13, isbn10_to_isbn13
-from apps.catalog.models import Book, Genre
+from apps.catalog.models import Book, Edition, Genre
 from apps.core.models import Privacy
 from apps.demo.catalogue import read_rows
 from apps.lending.models import Reservation, ReservationStatus
@@ -227,3 +228,38 @@ def test_seeded_world_is_searchable_and_has_recommendations(gql):
     recommended = gql("{ recommendedBooks(first: 5) { reason } }")["data"]["recommendedBooks"]
     assert recommended
     assert any(item["reason"].startswith("Because you liked") for item in recommended)
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_works_with_several_editions_and_readers_naming_theirs():
+    seed()
+    hunger = Book.objects.get(goodreads_id="2767052")
+    formats = sorted(hunger.editions.values_list("format", "language", "is_default"))
+    assert formats == [
+        ("", "en", True),
+        ("audiobook", "en", False),
+        ("ebook", "en", False),
+        ("paperback", "es", False),
+    ]
+    assert all(
+        is_valid_isbn13(isbn) for isbn in Edition.objects.values_list("isbn13", flat=True) if isbn
+    )
+    # Every book has exactly one default edition, with the book's own ISBN.
+    assert Edition.objects.filter(is_default=True).count() == Book.objects.count()
+    assert not Book.objects.exclude(
+        editions__is_default=True, editions__isbn13=F("isbn13")
+    ).exists()
+    named = UserBook.objects.filter(edition__isnull=False)
+    assert named.exists()
+    assert not named.exclude(edition__book=F("book")).exists()
+    before = set(named.values_list("user__username", "edition__isbn13"))
+    seed()
+    assert (
+        set(
+            UserBook.objects.filter(edition__isnull=False).values_list(
+                "user__username", "edition__isbn13"
+            )
+        )
+        == before
+    )
+    assert Edition.objects.filter(book=hunger).count() == 4

@@ -218,8 +218,8 @@ def test_a_batch_the_database_refuses_is_retried_row_by_row(imported, monkeypatc
     settings.IMPORT_BATCH_SIZE = 10
     original = writer.write_batch
 
-    def refuse_poison(user, rows, book_ids):
-        result = original(user, rows, book_ids)
+    def refuse_poison(user, rows, *ids):
+        result = original(user, rows, *ids)
         if any(row.title == "Poison" for row in rows):
             raise IntegrityError("refused: poison")
         return result

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.catalog.models import Book
 from apps.imports.jobs import start_import
 from apps.imports.models import ImportedBook
-from tests.factories import make_book, make_user
+from tests.factories import make_author, make_book, make_user
 from tests.imports.files import goodreads_csv
 from tests.openlibrary.server import DOWN, DUNE, MORT, UNKNOWN
 
@@ -79,3 +79,45 @@ def test_import_enriches_new_books_from_open_library(
     assert [a.name for a in mort.authors.all()] == ["Terry Pratchett"]  # the row had none
     assert Book.objects.get(isbn13=UNKNOWN).openlibrary_id == ""
     assert sum(path.startswith("/api/books") for path in openlibrary.paths()) == 1
+
+
+EDITION_MUTATION = """
+mutation ($isbn: String!) {
+  importBookByIsbn(isbn: $isbn) {
+    book { title editions(first: 5) { totalCount } }
+    edition { isbn13 title pages isDefault openlibraryId }
+    created
+    errors { code field }
+  }
+}"""
+
+
+@pytest.mark.parametrize("by", ["work id", "title and author"])
+def test_an_isbn_of_a_known_work_becomes_a_new_edition(gql, openlibrary, by):
+    herbert = make_author("Frank Herbert")
+    work = make_book(
+        "Dune",
+        [herbert],
+        isbn13="9780441172719",
+        openlibrary_work_id="OL893415W" if by == "work id" else "",
+    )
+    if by == "work id":  # the work's title differs: only its Open Library key can tell
+        Book.objects.filter(pk=work.pk).update(title="Dune (Dune Chronicles #1)")
+    payload = gql.login(make_user())(EDITION_MUTATION, {"isbn": DUNE})["data"]["importBookByIsbn"]
+    assert payload["errors"] == [] and payload["created"] is False
+    assert payload["book"]["editions"]["totalCount"] == 2
+    assert payload["edition"] == {
+        "isbn13": DUNE,
+        "title": "Dune",
+        "pages": 604,
+        "isDefault": False,
+        "openlibraryId": "OL7353617M",
+    }
+    assert Book.objects.count() == 1 and not ImportedBook.objects.exists()
+    assert Book.objects.get().openlibrary_work_id == "OL893415W"
+
+
+def test_a_new_book_from_open_library_knows_its_work(gql, openlibrary):
+    payload = gql.login(make_user())(EDITION_MUTATION, {"isbn": DUNE})["data"]["importBookByIsbn"]
+    assert payload["created"] is True and payload["edition"]["isDefault"] is True
+    assert Book.objects.get().openlibrary_work_id == "OL893415W"

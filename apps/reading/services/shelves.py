@@ -20,9 +20,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
-from apps.catalog.models import Book
+from apps.catalog.models import Book, Edition
 from apps.core.errors import Conflict, Invalid, NotFound
 from apps.reading.models import ReadingStatus, UserBook
+from apps.reading.progress import entry_pages
 from apps.reading.services._common import activity_privacy, get_book, today
 from apps.social.activity import record_activity
 from apps.social.models import Activity, Verb
@@ -47,20 +48,34 @@ def set_reading_status(
     status: str,
     started_at: date | None = None,
     finished_at: date | None = None,
+    edition_id: int | None = None,
 ) -> UserBook:
     """Shelve `book_id` for `user` with `status` (creating or updating the shelf entry).
 
-    Records `shelved` (want to read, or the first shelving), `started` (reading) or
-    `finished` (read) when the status changes.
+    `edition_id` names the edition the reader reads (one of the book's: INVALID otherwise);
+    left out, the entry keeps the edition it named. Records `shelved` (want to read, or the
+    first shelving), `started` (reading) or `finished` (read) when the status changes.
     """
     if status not in ReadingStatus.values:
         raise Invalid("Unknown reading status.", field="status")
     with transaction.atomic():
         book = get_book(book_id)
+        edition = _edition_of(book, edition_id) if edition_id is not None else None
         entry = _locked_entry(user, book)
+        if edition is not None:
+            entry.edition = edition
         apply_status(entry, ReadingStatus(status), started_at, finished_at)
         entry.save()
     return entry
+
+
+def _edition_of(book: Book, edition_id: int) -> Edition:
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        raise NotFound("No edition with this id.", field="edition_id")
+    if edition.book_id != book.pk:
+        raise Invalid("This edition is not an edition of this book.", field="edition_id")
+    return edition
 
 
 def remove_from_shelves(user, book_id: int) -> ShelfRemoval:
@@ -92,11 +107,11 @@ def update_progress(
         raise Invalid("Give either pages or percent (exactly one of them).")
     with transaction.atomic():
         book = get_book(book_id)
+        entry = _locked_entry(user, book)
         if pages is not None:
-            pages = _check_pages(pages, book)
+            pages = _check_pages(pages, entry)
         else:
             percent = _check_percent(percent)
-        entry = _locked_entry(user, book)
         if entry.pk is None or entry.status != ReadingStatus.READING:
             apply_status(entry, ReadingStatus.READING)
         entry.progress_pages = pages
@@ -187,11 +202,13 @@ def _locked_entry(user, book: Book) -> UserBook:
     return entry
 
 
-def _check_pages(pages: int, book: Book) -> int:
+def _check_pages(pages: int, entry: UserBook) -> int:
+    """Pages read, at most the pages of the edition read (`entry_pages`)."""
     if pages < 0:
         raise Invalid("Pages read cannot be negative.", field="pages")
-    if book.pages is not None and pages > book.pages:
-        raise Invalid(f"This book has {book.pages} pages.", field="pages")
+    total = entry_pages(entry)
+    if total is not None and pages > total:
+        raise Invalid(f"This edition has {total} pages.", field="pages")
     return pages
 
 

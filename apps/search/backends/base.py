@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from apps.catalog.models import Book
+from apps.catalog.models import Book, Edition
 from apps.core.errors import Invalid
 from apps.search.models import Kind
 from apps.search.text import highlight
@@ -111,7 +111,10 @@ def isbn_page(isbn13: str, kinds) -> SearchPage | None:
     """An ISBN query: that book, alone, first. None when no book has it (search the text)."""
     if Kind.BOOK not in kinds:
         return None
-    book_id = Book.objects.filter(isbn13=isbn13).values_list("pk", flat=True).first()
+    # Any edition's ISBN; a book saved without editions by its own.
+    book_id = Edition.objects.filter(isbn13=isbn13).values_list("book_id", flat=True).first()
+    if book_id is None:
+        book_id = Book.objects.filter(isbn13=isbn13).values_list("pk", flat=True).first()
     if book_id is None:
         return None
     return SearchPage(hits=[Hit(Kind.BOOK, book_id, 100.0, [("isbn", isbn13)])], total=1)

@@ -19,6 +19,7 @@ from apps.search.backends.base import (
     SearchFilter,
     SearchPage,
     Suggestion,
+    isbn_page,
 )
 from apps.search.backends.opensearch_mappings import INDEX_BODY
 from apps.search.backends.opensearch_queries import (
@@ -28,6 +29,7 @@ from apps.search.backends.opensearch_queries import (
     unavailable,
 )
 from apps.search.models import Kind, SearchDocument
+from apps.search.text import as_isbn13
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,9 @@ class OpenSearchEngine(SearchEngine):
             kinds = [Kind.BOOK] if Kind.BOOK in kinds else []
         if not kinds:
             return SearchPage([], 0, Facets() if facets else None)
+        isbn13 = as_isbn13(query)
+        if isbn13 and (page := isbn_page(isbn13, kinds)) is not None:
+            return page  # any edition's ISBN, as the database engines answer it
         body = search_body(query, kinds, filters, first, after, viewer_id, facets)
         try:
             response = self.client.search(

@@ -4,6 +4,9 @@ from strawberry.tools import merge_types
 
 from schema.catalog.mutations.authors import AuthorMutation
 from schema.catalog.mutations.books import BookMutation
+from schema.catalog.mutations.editions import EditionMutation
 from schema.catalog.mutations.merge import MergeMutation
 
-CatalogMutation = merge_types("CatalogMutation", (BookMutation, AuthorMutation, MergeMutation))
+CatalogMutation = merge_types(
+    "CatalogMutation", (BookMutation, EditionMutation, AuthorMutation, MergeMutation)
+)

@@ -68,11 +68,25 @@ class ShelfMutation:
         status: Annotated[ReadingStatusEnum, _arg("The shelf to put it on.")],
         started_at: Annotated[date | None, _arg("When reading started.")] = None,
         finished_at: Annotated[date | None, _arg("When reading finished or stopped.")] = None,
+        edition_id: Annotated[
+            relay.GlobalID | None,
+            _arg(
+                "The edition the viewer reads (one of the book's editions, else INVALID); "
+                "progress in pages is measured against it. Left out: unchanged."
+            ),
+        ] = None,
     ) -> SetReadingStatusPayload:
         user = require_user(info)
         outcome = await run(
             lambda: services.set_reading_status(
-                user, _book_id(book_id), status, started_at, finished_at
+                user,
+                _book_id(book_id),
+                status,
+                started_at,
+                finished_at,
+                edition_id=None
+                if edition_id is None
+                else decode_id(edition_id, "Edition", field="editionId"),
             )
         )
         return SetReadingStatusPayload(user_book=outcome.value, errors=outcome.errors)
@@ -104,7 +118,10 @@ class ShelfMutation:
         self,
         info: Info,
         book_id: Annotated[relay.GlobalID, _arg("The book.")],
-        pages: Annotated[int | None, _arg("Pages read, 0 to the book's page count.")] = None,
+        pages: Annotated[
+            int | None,
+            _arg("Pages read, 0 to the page count of the edition read (`UserBook.pages`)."),
+        ] = None,
         percent: Annotated[float | None, _arg("Percent read, 0 to 100.")] = None,
     ) -> UpdateProgressPayload:
         user = require_user(info)

@@ -44,6 +44,7 @@ from schema.reading.types import (
 from schema.search.queries import SearchQuery
 from schema.social.mutations import SocialMutation
 from schema.social.queries import SocialQuery
+from schema.social.safety import SafetyMutation
 from schema.social.types import ActivityType
 from schema.storable import StorableInput
 from schema.subscriptions import Subscription as StreamsSubscription
@@ -72,6 +73,7 @@ Mutation = merge_types(
         CatalogMutation,
         AccountsMutation,
         SocialMutation,
+        SafetyMutation,
         NotificationsMutation,
         ReadingMutation,
         LendingMutation,

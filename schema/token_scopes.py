@@ -54,6 +54,10 @@ WRITE_MUTATIONS = frozenset(
         "follow",
         "unfollow",
         "markNotificationsRead",
+        "blockUser",
+        "unblockUser",
+        "muteUser",
+        "unmuteUser",
         "updateNotificationPreferences",
         # Lending the reader's copies and reserving others'
         "addCopy",

@@ -25,6 +25,8 @@ from schema.lending.types import BookCopyType, ReservationType
 from schema.limits import OperationLimits
 from schema.masking import MaskErrors
 from schema.media.mutations import MediaMutation
+from schema.moderation.mutations import ModerationMutation
+from schema.moderation.queries import ModerationQuery
 from schema.nodes import NodeQuery
 from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
@@ -63,6 +65,7 @@ Query = merge_types(
         LendingQuery,
         DiscoveryQuery,
         SearchQuery,
+        ModerationQuery,
         ImportsQuery,
     ),
 )
@@ -74,6 +77,7 @@ Mutation = merge_types(
         AccountsMutation,
         SocialMutation,
         SafetyMutation,
+        ModerationMutation,
         NotificationsMutation,
         ReadingMutation,
         LendingMutation,

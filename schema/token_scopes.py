@@ -58,6 +58,7 @@ WRITE_MUTATIONS = frozenset(
         "unblockUser",
         "muteUser",
         "unmuteUser",
+        "report",
         "updateNotificationPreferences",
         # Lending the reader's copies and reserving others'
         "addCopy",

@@ -24,6 +24,7 @@ from strawberry import relay
 from apps.accounts import models
 from apps.accounts.models import SocialPlatform
 from apps.accounts.personal_tokens import live_tokens
+from apps.moderation.models import Report
 from apps.social.blocking import not_blocked_q
 from apps.social.models import Follow
 from apps.social.visibility import visible_q
@@ -49,6 +50,7 @@ from schema.permissions import require_owner
 
 if TYPE_CHECKING:
     from schema.catalog.types import GenreType
+    from schema.moderation.types import ReportType
 
 SocialPlatformEnum = strawberry.enum(
     SocialPlatform, name="SocialPlatform", description="Where a social link points."
@@ -268,6 +270,19 @@ class UserType(PkId, relay.Node):
     )
     def muted_users(self, info: Info) -> QuerySet[models.User]:
         return _blocked_or_muted(self.pk, info.context.user, "mutes_received__muter")
+
+    @connection(
+        CursorConnection[Annotated["ReportType", strawberry.lazy("schema.moderation.types")]],
+        description="Reports this reader filed, newest first, with their status. Only the "
+        "reader sees them: empty for anyone else.",
+    )
+    def reports(self, info: Info) -> QuerySet[Report]:
+        viewer = info.context.user
+        if viewer is None or not viewer.is_authenticated:
+            return Report.objects.none()
+        return Report.objects.filter(Q(reporter_id=self.pk) & Q(reporter_id=viewer.pk)).order_by(
+            "-created_at", "-id"
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):

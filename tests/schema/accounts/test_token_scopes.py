@@ -52,6 +52,8 @@ SESSION_ONLY = {
     "changeEmail",
     "confirmEmailChange",
     "revokeSession",
+    "resolveReport",
+    "unsuspendUser",
 }
 
 

@@ -134,7 +134,7 @@ def test_the_other_reader_leaves_third_parties_follow_lists(gql, pair):
     make_follow(bob, carol)
     block(gql, ada, bob)
     query = """{ followers(username: "carol") { edges { node { username } } } }"""
-    for viewer, other in sides(ada, bob):
+    for viewer, _other in sides(ada, bob):
         gql.login(viewer)
         names = [e["node"]["username"] for e in gql(query)["data"]["followers"]["edges"]]
         assert names == [viewer.username]

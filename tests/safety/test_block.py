@@ -222,3 +222,18 @@ def test_unblock_user_restores_sight_but_not_follows_and_is_idempotent(gql, pair
     gql.login(bob)
     assert gql('{ user(username: "ada") { username } }')["data"]["user"] == {"username": "ada"}
     assert not Follow.objects.filter(follower=bob, followee=ada).exists()
+
+
+def test_an_activity_about_the_other_reader_shows_no_target(gql, pair):
+    ada, bob, _ = pair
+    carol = make_user("carol")
+    make_follow(ada, carol)
+    make_activity(carol, target=bob, verb="followed")
+    query = "{ feed(first: 5) { edges { node { verb target { __typename } } } } }"
+    gql.login(ada)
+    assert gql(query)["data"]["feed"]["edges"] == [
+        {"node": {"verb": "FOLLOWED", "target": {"__typename": "User"}}}
+    ]
+    block(gql, bob, ada)  # whoever blocked
+    gql.login(ada)
+    assert gql(query)["data"]["feed"]["edges"] == [{"node": {"verb": "FOLLOWED", "target": None}}]

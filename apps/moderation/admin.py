@@ -30,7 +30,7 @@ class ReportAdmin(admin.ModelAdmin):
 class ModerationLogEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "moderator", "action", "user", "report", "note")
     list_filter = ("action",)
-    list_select_related = ("moderator", "user")
+    list_select_related = ("moderator", "user", "report")
     search_fields = ("moderator__username", "user__username", "note")
     readonly_fields = [f.name for f in ModerationLogEntry._meta.fields]
 

@@ -13,7 +13,12 @@ from apps.reading.services.reviews import create_review
 from apps.social.blocks import block_user
 from tests.factories import make_book, make_user
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+# serialized_rollback: the flush after a transactional test would otherwise also remove the
+# notification types the migrations created, for every test after it.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.asyncio,
+]
 
 TIMEOUT = 10
 BOOK = (

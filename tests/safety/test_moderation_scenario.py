@@ -273,3 +273,30 @@ def test_a_suspension_with_an_end_lapses_by_itself(gql, world):
     assert gql('{ readingLists(owner: "bob") { totalCount } }')["data"]["readingLists"] == {
         "totalCount": 1
     }
+
+
+def test_search_leaves_out_hidden_lists_and_suspended_readers(gql, world):
+    from apps.accounts.suspension import suspend_user, unsuspend_user
+    from apps.core.models import ModerationStatus
+    from apps.search.indexing import rebuild
+
+    ada, bob, _, _ = world
+    carol = make_user("carol")
+    hidden = make_reading_list(carol, name="Zanzibar reads")
+    hidden.moderation_status = ModerationStatus.HIDDEN
+    hidden.save()
+    rebuild(["user", "list"])
+    query = """query($q: String!) { search(query: $q, types: [USER, LIST]) {
+      edges { node { __typename ... on User { username } ... on ReadingList { name } } } } }"""
+    gql.login(ada)
+    assert gql(query, {"q": "zanzibar"})["data"]["search"]["edges"] == []
+    gql.login(carol)  # its owner still finds it
+    assert gql(query, {"q": "zanzibar"})["data"]["search"]["edges"] == [
+        {"node": {"__typename": "ReadingList", "name": "Zanzibar reads"}}
+    ]
+    gql.login(ada)
+    assert gql(query, {"q": "bob"})["data"]["search"]["edges"] != []
+    suspend_user(bob)
+    assert gql(query, {"q": "bob"})["data"]["search"]["edges"] == []
+    unsuspend_user(bob)
+    assert gql(query, {"q": "bob"})["data"]["search"]["edges"] != []

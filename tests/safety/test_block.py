@@ -237,3 +237,31 @@ def test_an_activity_about_the_other_reader_shows_no_target(gql, pair):
     block(gql, bob, ada)  # whoever blocked
     gql.login(ada)
     assert gql(query)["data"]["feed"]["edges"] == [{"node": {"verb": "FOLLOWED", "target": None}}]
+
+
+def test_a_personal_export_tells_whom_you_blocked_but_not_who_blocked_or_reported_you(pair):
+    import json
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.accounts.personal_export import sections
+    from apps.moderation.models import Report
+
+    ada, bob, _ = pair
+    Block.objects.create(blocker=ada, blocked=bob)
+    Report.objects.create(
+        reporter=ada,
+        subject_type=ContentType.objects.get_for_model(bob),
+        subject_id=bob.pk,
+        subject_owner=bob,
+        reason="spam",
+    )
+    mine = sections(ada)["safety.json"]
+    assert [b["username"] for b in mine["blocked"]] == ["bob"]
+    assert [(r["reason"], r["status"]) for r in mine["reports"]] == [("spam", "open")]
+    theirs = sections(bob)
+    assert theirs["safety.json"]["blocked"] == [] and theirs["safety.json"]["reports"] == []
+    text = json.dumps(theirs, default=str)
+    assert "ada" not in text and f'"reporter_id": {ada.pk}' not in text
+    assert "moderation.Report" not in theirs["other.json"]
+    assert "social.Block" not in theirs["other.json"]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.social",
     "apps.notifications",
     "apps.lending",
+    "apps.moderation",
     "apps.imports",
     "apps.media",
     "apps.demo",
@@ -390,6 +391,8 @@ RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", default=True)
 RATE_LIMIT_POINTS = env_int("RATE_LIMIT_POINTS", 50_000, minimum=1)
 RATE_LIMIT_ANONYMOUS_POINTS = env_int("RATE_LIMIT_ANONYMOUS_POINTS", 10_000, minimum=1)
 RATE_LIMIT_WINDOW_SECONDS = env_int("RATE_LIMIT_WINDOW_SECONDS", 3600, minimum=1)
+# Reports a reader may file per hour (apps/moderation), on top of the points budget.
+REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10, minimum=1)
 LOGIN_THROTTLE_ACCOUNT_ATTEMPTS = env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10, minimum=1)
 LOGIN_THROTTLE_IP_ATTEMPTS = env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 50, minimum=1)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900, minimum=1)

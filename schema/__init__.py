@@ -25,6 +25,8 @@ from schema.lending.types import BookCopyType, ReservationType
 from schema.limits import OperationLimits
 from schema.masking import MaskErrors
 from schema.media.mutations import MediaMutation
+from schema.moderation.mutations import ModerationMutation
+from schema.moderation.queries import ModerationQuery
 from schema.nodes import NodeQuery
 from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
@@ -45,6 +47,7 @@ from schema.reading.types import (
 from schema.search.queries import SearchQuery
 from schema.social.mutations import SocialMutation
 from schema.social.queries import SocialQuery
+from schema.social.safety import SafetyMutation
 from schema.social.types import ActivityType
 from schema.storable import StorableInput
 from schema.subscriptions import Subscription as StreamsSubscription
@@ -63,6 +66,7 @@ Query = merge_types(
         LendingQuery,
         DiscoveryQuery,
         SearchQuery,
+        ModerationQuery,
         ImportsQuery,
     ),
 )
@@ -73,6 +77,8 @@ Mutation = merge_types(
         CatalogMutation,
         AccountsMutation,
         SocialMutation,
+        SafetyMutation,
+        ModerationMutation,
         NotificationsMutation,
         ReadingMutation,
         LendingMutation,

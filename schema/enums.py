@@ -3,7 +3,7 @@
 import strawberry
 
 from apps.catalog.models import AuthorRole, BookFormat
-from apps.core.models import Privacy
+from apps.core.models import ModerationStatus, Privacy
 from apps.lending.models import CopyCondition, ReservationStatus
 from apps.reading.models import ReadingStatus
 from apps.social.models import Verb
@@ -29,3 +29,9 @@ ReservationStatusEnum = strawberry.enum(
     description="Where a reservation is: in the queue, ready, on loan, or ended.",
 )
 VerbEnum = strawberry.enum(Verb, name="ActivityVerb", description="What a reader did.")
+ModerationStatusEnum = strawberry.enum(
+    ModerationStatus,
+    name="ModerationStatus",
+    description="Whether moderators left an item up (`VISIBLE`) or hid it (`HIDDEN`): a hidden "
+    "item is absent for everyone but its author.",
+)

@@ -54,6 +54,11 @@ WRITE_MUTATIONS = frozenset(
         "follow",
         "unfollow",
         "markNotificationsRead",
+        "blockUser",
+        "unblockUser",
+        "muteUser",
+        "unmuteUser",
+        "report",
         "updateNotificationPreferences",
         # Lending the reader's copies and reserving others'
         "addCopy",

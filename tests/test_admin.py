@@ -39,6 +39,7 @@ from apps.catalog.models import (
 from apps.discovery.models import BookNeighbour, NeighbourRun
 from apps.imports.models import ImportedBook, ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
+from apps.moderation.models import ModerationLogEntry, Report
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 from apps.operations.models import RegisteredOperation
 from apps.operations.registry import sha256_of
@@ -50,10 +51,23 @@ from apps.reading.models import (
     Review,
     UserBook,
 )
-from apps.social.models import Activity, Follow
+from apps.social.models import Activity, Block, Follow, Mute
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+def _make_report():
+    from django.contrib.contenttypes.models import ContentType
+
+    review = f.make_review()
+    return Report.objects.create(
+        reporter=f.make_user(),
+        subject_type=ContentType.objects.get_for_model(review),
+        subject_id=review.pk,
+        subject_owner=review.user,
+        reason="spam",
+    )
 
 
 def _make_registered_operation():
@@ -102,6 +116,12 @@ FACTORIES = {
     ImportedBook: f.make_imported_book,
     BookNeighbour: f.make_book_neighbour,
     NeighbourRun: f.make_neighbour_run,
+    Block: lambda: Block.objects.create(blocker=f.make_user(), blocked=f.make_user()),
+    Mute: lambda: Mute.objects.create(muter=f.make_user(), muted=f.make_user()),
+    Report: lambda: _make_report(),
+    ModerationLogEntry: lambda: ModerationLogEntry.objects.create(
+        moderator=f.make_user(), action="dismiss", report=_make_report(), note="ok"
+    ),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -37,6 +37,7 @@ class CloseReason(StrEnum):
     ALL_SESSIONS_REVOKED = "Forbidden: all sessions revoked"
     PAT_REVOKED = "Forbidden: personal access token revoked"
     ACCOUNT_DELETED = "Forbidden: account deleted"
+    ACCOUNT_SUSPENDED = "Forbidden: account suspended"
     ACCESS_REVOKED = "Forbidden: access revoked"
     EXPIRED = "Forbidden: token expired"
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from apps.core.models import Privacy, TimeStampedModel, choices_check
+from apps.core.models import ModerationStatus, Privacy, TimeStampedModel, choices_check
 
 
 class BookNestUserManager(UserManager):
@@ -26,6 +26,10 @@ class User(AbstractUser):
     # When the reader proved they receive mail at `email` (apps/accounts/email_flows.py); null
     # while unverified. Changing the address through `confirmEmailChange` verifies the new one.
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    # Suspended by a moderator (apps/accounts/suspension.py): since `suspended_at`, until
+    # `suspended_until` (null: indefinitely). Null `suspended_at`: not suspended.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
 
     REQUIRED_FIELDS = ["email"]
     objects = BookNestUserManager()
@@ -45,6 +49,14 @@ class User(AbstractUser):
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    @property
+    def is_suspended(self) -> bool:
+        from django.utils import timezone
+
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > timezone.now()
+
 
 def avatar_path(profile: "Profile", filename: str) -> str:
     return f"avatars/{profile.user_id}/{filename}"
@@ -60,9 +72,15 @@ class Profile(TimeStampedModel):
     website = models.URLField(max_length=300, blank=True)
     avatar = models.ImageField(upload_to=avatar_path, blank=True, max_length=300)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.PUBLIC)
+    moderation_status = models.CharField(
+        max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.VISIBLE
+    )
 
     class Meta:
-        constraints = [choices_check("privacy", Privacy, "profile_privacy_valid")]
+        constraints = [
+            choices_check("privacy", Privacy, "profile_privacy_valid"),
+            choices_check("moderation_status", ModerationStatus, "profile_moderation_valid"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.user.username

@@ -296,7 +296,37 @@ def sections(user: User) -> dict[str, object]:
             PersonalAccessToken.objects.filter(user_id=uid).order_by("created_at"),
             drop=("user",),
         ),
+        "safety.json": _safety(uid),
         "other.json": _other_rows(user),
+    }
+
+
+def _safety(uid: int) -> dict[str, list]:
+    """The reader's own blocks, mutes and reports, and the moderation actions about them
+    (without who asked or who acted)."""
+    from apps.moderation.models import ModerationLogEntry, Report
+    from apps.social.models import Block, Mute
+
+    def made(model, mine: str, other: str) -> list[dict]:
+        rows = model.objects.filter(**{f"{mine}_id": uid}).order_by("created_at")
+        return [
+            {"username": name, "since": since}
+            for name, since in rows.values_list(f"{other}__username", "created_at")
+        ]
+
+    return {
+        "blocked": made(Block, "blocker", "blocked"),
+        "muted": made(Mute, "muter", "muted"),
+        "reports": list(
+            Report.objects.filter(reporter_id=uid)
+            .order_by("created_at")
+            .values("id", "reason", "details", "status", "action", "created_at", "resolved_at")
+        ),
+        "moderation_actions": list(
+            ModerationLogEntry.objects.filter(user_id=uid)
+            .order_by("created_at")
+            .values("action", "created_at", "suspended_until")
+        ),
     }
 
 
@@ -319,6 +349,12 @@ COVERED = {
     "lending.BookCopy",
     "lending.Reservation",
     "imports.ImportJob",
+    # Silent by design: a reader learns neither who blocked, muted or reported them, nor which
+    # moderator acted (their own blocks, mutes and reports are in `safety.json`).
+    "social.Block",
+    "social.Mute",
+    "moderation.Report",
+    "moderation.ModerationLogEntry",
 }
 
 
@@ -351,6 +387,7 @@ copies.json                  copies you lend, with their loans; reservations.jso
 imports.json                 your library imports, with the rows that failed
 sessions.json                your logins (devices and dates; never the tokens themselves)
 personal_access_tokens.json  your tokens' names, scopes and dates (never the secrets)
+safety.json                  whom you blocked and muted, your reports, moderation actions about you
 other.json                   anything else that refers to you
 goodreads_library.csv        your library in Goodreads' format, importable elsewhere
 """

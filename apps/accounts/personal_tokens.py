@@ -107,6 +107,8 @@ def viewer_for_personal_access_token(raw: str) -> TokenViewer:
     viewer = TokenViewer.objects.filter(pk=token.user_id).first()
     if viewer is None or not viewer.is_active:
         raise TokenError("User is disabled")
+    if viewer.is_suspended:
+        raise TokenError("This account is suspended.")
     _touch(token, now)
     viewer.token = token
     viewer.credential = Credential(viewer.pk, token_id=token.pk, expires_at=token.expires_at)

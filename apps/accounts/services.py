@@ -36,6 +36,7 @@ PASSWORD_MAX_LENGTH = 4096
 MAX_INTERESTS = 50
 MAX_SOCIAL_LINKS = 20
 BAD_CREDENTIALS = "Please enter valid credentials"
+SUSPENDED = "This account is suspended."
 _http_url = URLValidator(schemes=["http", "https"])
 
 
@@ -160,6 +161,8 @@ def authenticate_login(login: str, password: str) -> User:
         # Hash anyway, so the time taken does not reveal that the login is unknown.
         User().set_password(password)
     elif user.check_password(password) and user.is_active:
+        if user.is_suspended:  # told only to whoever knows the password
+            raise Invalid(SUSPENDED, code=ErrorCode.ACCOUNT_SUSPENDED)
         update_last_login(None, user)
         return user
     raise Invalid(BAD_CREDENTIALS, code=ErrorCode.INVALID_CREDENTIALS)

@@ -32,6 +32,10 @@ class TokenError(Exception):
     """The token cannot authenticate anyone; the message is safe to show to the client."""
 
 
+class AccountSuspended(TokenError):
+    """The token's reader is suspended (apps/accounts/suspension.py)."""
+
+
 @dataclass(frozen=True)
 class IssuedRefreshToken:
     token: str
@@ -105,6 +109,8 @@ def user_for_access_token(token: str) -> User:
         raise TokenError("User not found") from None
     if not user.is_active:
         raise TokenError("User is disabled")
+    if user.is_suspended:
+        raise AccountSuspended("This account is suspended.")
     if user.token_version != payload["ver"]:
         raise TokenError("Token has been revoked")
     if session_id is not None and not user.session_live:
@@ -190,6 +196,8 @@ def rotate_refresh_token(raw: str, *, user_agent: str = "") -> tuple[User, Issue
 
 
 def _check_usable(token: RefreshToken, now: datetime) -> None:
+    if token.user.is_suspended:
+        raise AccountSuspended("This account is suspended.")
     if token.revoked_at is not None:
         raise TokenError("Refresh token has been revoked")
     if token.expires_at <= now:

@@ -23,6 +23,8 @@ class ErrorCode(StrEnum):
     INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 - an error code, not a password
     # Too many attempts lately (apps/accounts/throttle.py): the message says how long to wait.
     RATE_LIMITED = "RATE_LIMITED"
+    # A moderator suspended the account (apps/accounts/suspension.py): no login, no refresh.
+    ACCOUNT_SUSPENDED = "ACCOUNT_SUSPENDED"
     # Refused uploads (apps/media/images.py).
     NOT_AN_IMAGE = "NOT_AN_IMAGE"
     TOO_LARGE = "TOO_LARGE"

@@ -19,6 +19,15 @@ class Privacy(models.TextChoices):
     PRIVATE = "private", "Private"
 
 
+class ModerationStatus(models.TextChoices):
+    """Whether moderators left an item up or hid it (`resolveReport(action: HIDE_CONTENT)`).
+
+    A hidden item is absent for everyone but its author, who sees `moderationStatus` on it."""
+
+    VISIBLE = "visible", "Visible"
+    HIDDEN = "hidden", "Hidden by moderators"
+
+
 def choices_check(
     field: str, choices: type[models.TextChoices], name: str
 ) -> models.CheckConstraint:

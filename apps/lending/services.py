@@ -36,6 +36,7 @@ from apps.lending.models import (
 )
 from apps.notifications import types
 from apps.notifications.services import notify
+from apps.social.blocking import blocked_with, not_blocked_q
 
 # Fixed for now; candidates for settings once libraries ask for their own policies.
 PICKUP_WINDOW = timedelta(days=3)
@@ -135,6 +136,7 @@ def _hand_over(copy: BookCopy, now: datetime) -> Reservation | None:
         .select_related("book", "user")
         .filter(book_id=copy.book_id, status=ReservationStatus.WAITING)
         .exclude(user_id=copy.owner_id)
+        .exclude(user_id__in=blocked_with(copy.owner_id))
         .order_by("reserved_at", "id")
         .first()
     )
@@ -231,6 +233,9 @@ def reserve_book(user: User, book_id: int) -> Reservation:
             raise Invalid("Nobody lends a copy of this book yet.", field="book_id")
         if owners == {user.pk}:
             raise Invalid("You own every copy of this book.", field="book_id")
+        if not owners - {user.pk} - blocked_with(user.pk):
+            # Copies across a block are absent, as if nobody lent one.
+            raise Invalid("Nobody lends a copy of this book yet.", field="book_id")
         if Reservation.objects.filter(user=user, book=book, status__in=ACTIVE_STATUSES).exists():
             raise Conflict("You already have an active reservation of this book.", field="book_id")
         try:
@@ -240,7 +245,13 @@ def reserve_book(user: User, book_id: int) -> Reservation:
             raise Conflict(
                 "You already have an active reservation of this book.", field="book_id"
             ) from exc
-        copy = free_copies(book.pk).exclude(owner=user).select_related("owner").first()
+        copy = (
+            free_copies(book.pk)
+            .exclude(owner=user)
+            .filter(not_blocked_q(user, owner="owner"))
+            .select_related("owner")
+            .first()
+        )
         if copy is not None:
             _make_ready(reservation, copy, timezone.now())
     return reservation

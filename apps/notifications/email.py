@@ -28,6 +28,7 @@ SENTENCES = {
     types.RESERVATION_OVERDUE: "“{book_title}” was due back on {due_at}. Please return it.",
     types.RESERVATION_EXPIRED: "Your reservation of “{book_title}” expired: it was not picked up.",
     types.IMPORT_FINISHED: "Your library import has finished.",
+    types.REPORT_RESOLVED: "Moderators looked at your report: {outcome}.",
     types.RESERVATION_CANCELLED: (
         "Your reservation of “{book_title}” was cancelled: the copy's owner left BookNest."
     ),

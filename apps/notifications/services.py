@@ -1,5 +1,6 @@
 """Notifying readers: one row per notification, honouring each reader's in-app preference."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +12,29 @@ from apps.core.errors import ErrorCode, FieldError, Invalid, ServiceError
 from apps.core.events import publish, user_group
 from apps.notifications.email import email_after_commit
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
+
+# Rules of the apps above this one that take some actors out of a reader's notifications
+# (apps/social registers blocks and mutes): `rule(recipient, owner)` is a filter on the rows whose
+# `<owner>_id` names an actor (`owner="pk"`: on users themselves).
+_ACTOR_RULES: list[Callable[..., Q]] = []
+
+
+def register_actor_rule(rule: Callable[..., Q]) -> None:
+    """Add a rule every notification read and `notify` apply (see `_ACTOR_RULES`)."""
+    if rule not in _ACTOR_RULES:
+        _ACTOR_RULES.append(rule)
+
+
+def _actor_q(recipient, owner: str = "actor") -> Q:
+    kept = Q()
+    for rule in _ACTOR_RULES:
+        kept &= rule(recipient, owner=owner)
+    return kept
+
+
+def notifications_of(user) -> models.QuerySet[Notification]:
+    """The reader's notifications as they see them: none from actors a rule takes out."""
+    return Notification.objects.filter(recipient=user).filter(_actor_q(user))
 
 
 def wants(user_id: int, notification_type: NotificationType) -> tuple[bool, bool]:
@@ -39,6 +63,12 @@ def notify(
     """
     if actor is not None and actor.pk == recipient.pk:
         return None
+    if (
+        actor is not None
+        and _ACTOR_RULES
+        and not type(actor).objects.filter(_actor_q(recipient, "pk"), pk=actor.pk).exists()
+    ):
+        return None  # blocked or muted: neither a row nor an email
     notification_type = NotificationType.objects.get(key=type_key)
     in_app, email = wants(recipient.pk, notification_type)
     if email:
@@ -63,14 +93,14 @@ def notify(
 
 def mark_read(user, *, ids: list[int] | None = None) -> int:
     """Mark the reader's notifications read: those in `ids`, or all when `ids` is None."""
-    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    rows = notifications_of(user).filter(read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.update(read_at=timezone.now())
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).count()
+    return notifications_of(user).filter(read_at__isnull=True).count()
 
 
 def mark_notifications_read(user, *, ids: list[int] | None = None, everything: bool = False) -> int:

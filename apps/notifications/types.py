@@ -15,6 +15,8 @@ RESERVATION_OVERDUE = "reservation_overdue"
 RESERVATION_EXPIRED = "reservation_expired"
 IMPORT_FINISHED = "import_finished"
 RESERVATION_CANCELLED = "reservation_cancelled"
+# Its row is created by apps/moderation's migration 0002 (the app that sends it).
+REPORT_RESOLVED = "report_resolved"
 
 
 class TypeDefaults(NamedTuple):
@@ -68,6 +70,13 @@ DEFAULTS: tuple[TypeDefaults, ...] = (
         "A copy you reserved or borrowed is no longer lent: its owner left BookNest.",
         True,
         True,
+    ),
+    TypeDefaults(
+        REPORT_RESOLVED,
+        "Report resolved",
+        "Moderators looked at something you reported.",
+        True,
+        False,
     ),
 )
 

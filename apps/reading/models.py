@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
-from apps.core.models import Privacy, TimeStampedModel, choices_check
+from apps.core.models import ModerationStatus, Privacy, TimeStampedModel, choices_check
 
 RATING_VALUES = [Decimal(n) / 2 for n in range(1, 11)]  # 0.5, 1.0, ... 5.0
 
@@ -109,6 +109,9 @@ class Review(TimeStampedModel):
     body = models.TextField(max_length=50_000)
     spoiler = models.BooleanField(default=False)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.PUBLIC)
+    moderation_status = models.CharField(
+        max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.VISIBLE
+    )
 
     class Meta:
         indexes = [
@@ -119,6 +122,7 @@ class Review(TimeStampedModel):
             models.UniqueConstraint(fields=["user", "book"], name="review_once_per_user"),
             models.CheckConstraint(condition=~Q(body=""), name="review_body_not_empty"),
             choices_check("privacy", Privacy, "review_privacy_valid"),
+            choices_check("moderation_status", ModerationStatus, "review_moderation_valid"),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +138,9 @@ class ReadingList(TimeStampedModel):
     name = models.CharField(max_length=150)
     description = models.TextField(max_length=5000, blank=True)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.PUBLIC)
+    moderation_status = models.CharField(
+        max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.VISIBLE
+    )
     books = models.ManyToManyField(
         "catalog.Book", through="ReadingListItem", related_name="reading_lists", blank=True
     )
@@ -144,6 +151,7 @@ class ReadingList(TimeStampedModel):
             models.UniqueConstraint("owner", Lower("name"), name="reading_list_name_once"),
             models.CheckConstraint(condition=~Q(name=""), name="reading_list_name_not_empty"),
             choices_check("privacy", Privacy, "reading_list_privacy_valid"),
+            choices_check("moderation_status", ModerationStatus, "reading_list_moderation_valid"),
         ]
 
     def __str__(self) -> str:

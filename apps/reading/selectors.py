@@ -14,7 +14,7 @@ from apps.core.models import Privacy
 from apps.reading.models import ReadingGoal, ReadingList, ReadingStatus, Review, UserBook
 from apps.social.blocking import blocked_between, not_blocked_q
 from apps.social.models import Follow
-from apps.social.visibility import followees_of, visible_q
+from apps.social.visibility import followees_of, moderated_q, visible_q
 
 
 def profile_visible_q(viewer, *, owner: str = "user") -> Q:
@@ -22,18 +22,24 @@ def profile_visible_q(viewer, *, owner: str = "user") -> Q:
     public = Q(**{f"{owner}__profile__privacy": Privacy.PUBLIC}) | Q(
         **{f"{owner}__profile__isnull": True}
     )
+    # A suspended reader's shelves, ratings and goals leave with the rest of their content.
+    kept = moderated_q(viewer, owner=owner, status=None)
     if viewer is None or not viewer.is_authenticated:
-        return public
+        return public & kept
     return (
-        public
-        | Q(**{f"{owner}_id": viewer.pk})
-        | Q(
-            **{
-                f"{owner}__profile__privacy": Privacy.FOLLOWERS,
-                f"{owner}_id__in": followees_of(viewer.pk),
-            }
+        kept
+        & (
+            public
+            | Q(**{f"{owner}_id": viewer.pk})
+            | Q(
+                **{
+                    f"{owner}__profile__privacy": Privacy.FOLLOWERS,
+                    f"{owner}_id__in": followees_of(viewer.pk),
+                }
+            )
         )
-    ) & not_blocked_q(viewer, owner=owner)
+        & not_blocked_q(viewer, owner=owner)
+    )
 
 
 def shelves_visible(viewer, owner: User) -> bool:
@@ -41,6 +47,8 @@ def shelves_visible(viewer, owner: User) -> bool:
     if viewer is not None and viewer.is_authenticated and viewer.pk == owner.pk:
         return True
     if viewer is not None and viewer.is_authenticated and blocked_between(viewer.pk, owner.pk):
+        return False
+    if owner.is_suspended:
         return False
     privacy = Profile.objects.filter(user=owner).values_list("privacy", flat=True).first()
     if privacy in (None, Privacy.PUBLIC):

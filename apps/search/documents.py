@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 from apps.accounts.models import Profile, User
 from apps.catalog.models import Author as AuthorModel
 from apps.catalog.models import AuthorRole, Book, BookAuthor, Edition
-from apps.core.models import Privacy
+from apps.core.models import ModerationStatus, Privacy
 from apps.reading.models import ReadingList
 from apps.search.models import Kind, SearchDocument
 from apps.search.text import fold
@@ -104,6 +104,13 @@ def author_documents(ids) -> list[SearchDocument]:
     ]
 
 
+def _privacy(item) -> str:
+    """A hidden item (moderation) is found by its owner only, as a private one."""
+    if item.moderation_status != ModerationStatus.VISIBLE:
+        return Privacy.PRIVATE
+    return item.privacy
+
+
 def user_documents(ids) -> list[SearchDocument]:
     users = User.objects.filter(pk__in=ids, is_active=True).annotate(
         followers=Count("follower_set", distinct=True)
@@ -123,7 +130,7 @@ def user_documents(ids) -> list[SearchDocument]:
                 match_text=fold(f"{display} {user.username}"),
                 popularity=_popularity(user.followers),
                 owner_id=user.pk,
-                privacy=profile.privacy if profile else Privacy.PUBLIC,
+                privacy=_privacy(profile) if profile else Privacy.PUBLIC,
             )
         )
     return docs
@@ -143,7 +150,7 @@ def list_documents(ids) -> list[SearchDocument]:
             match_text=fold(reading_list.name),
             popularity=_popularity(reading_list.size),
             owner_id=reading_list.owner_id,
-            privacy=reading_list.privacy,
+            privacy=_privacy(reading_list),
         )
         for reading_list in lists
     ]

@@ -1,8 +1,8 @@
-"""Admin for the social graph: follows, and the activity feeds are made of."""
+"""Admin for the social graph: follows, blocks, mutes, and the activity feeds are made of."""
 
 from django.contrib import admin
 
-from apps.social.models import Activity, Follow
+from apps.social.models import Activity, Block, Follow, Mute
 
 
 @admin.register(Follow)
@@ -25,3 +25,19 @@ class ActivityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("actor", "book")
     readonly_fields = ("created_at",)
     date_hierarchy = "created_at"
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("blocker", "blocked", "created_at")
+    list_select_related = ("blocker", "blocked")
+    search_fields = ("blocker__username", "blocked__username")
+    autocomplete_fields = ("blocker", "blocked")
+
+
+@admin.register(Mute)
+class MuteAdmin(admin.ModelAdmin):
+    list_display = ("muter", "muted", "created_at")
+    list_select_related = ("muter", "muted")
+    search_fields = ("muter__username", "muted__username")
+    autocomplete_fields = ("muter", "muted")

@@ -53,6 +53,17 @@ def blocked_between(a_id: int | None, b_id: int | None) -> bool:
     ).exists()
 
 
+def blocked_with(user_id: int) -> set[int]:
+    """Ids of the readers with a block with `user_id`, either way (one query)."""
+    rows = Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id))
+    return {
+        other
+        for pair in rows.values_list("blocker_id", "blocked_id")
+        for other in pair
+        if other != user_id
+    }
+
+
 def muted_by(viewer_id: int) -> QuerySet:
     """Ids of the readers `viewer_id` muted."""
     return Mute.objects.filter(muter_id=viewer_id).values("muted_id")
@@ -63,4 +74,10 @@ def not_muted_q(viewer, *, owner: str = "user") -> Q:
     viewer_id = _viewer_id(viewer)
     if viewer_id is None:
         return Q()
-    return ~Q(**{f"{owner}_id__in": muted_by(viewer_id)})
+    field = "pk" if owner == "pk" else f"{owner}_id"
+    return ~Q(**{f"{field}__in": muted_by(viewer_id)})
+
+
+def silenced_q(recipient, *, owner: str = "actor") -> Q:
+    """What a reader's notifications leave out: actors across a block, and those they muted."""
+    return not_blocked_q(recipient, owner=owner) & not_muted_q(recipient, owner=owner)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.models import User
 from apps.core.models import Privacy
+from apps.social.blocking import not_muted_q
 from apps.social.models import Activity
 from apps.social.visibility import followees_of, visible_q
 
@@ -33,15 +34,20 @@ def visible_activities(viewer) -> QuerySet[Activity]:
     """Activities of active readers that `viewer` may see, newest first."""
     return (
         Activity.objects.filter(actor__is_active=True)
-        .filter(visible_q(viewer, owner="actor"))
+        .filter(visible_q(viewer, owner="actor", moderated=False))
         .filter(_actor_profile_visible_q(viewer))
         .order_by(*ORDER)
     )
 
 
 def feed(viewer: User) -> QuerySet[Activity]:
-    """The viewer's home feed: activities of the readers they follow (not their own)."""
-    return visible_activities(viewer).filter(actor_id__in=followees_of(viewer.pk))
+    """The viewer's home feed: activities of the readers they follow (not their own), less
+    those of readers they muted."""
+    return (
+        visible_activities(viewer)
+        .filter(actor_id__in=followees_of(viewer.pk))
+        .filter(not_muted_q(viewer, owner="actor"))
+    )
 
 
 def user_activity(viewer, username: str) -> QuerySet[Activity]:

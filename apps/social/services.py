@@ -6,22 +6,27 @@ from django.db import transaction
 
 from apps.accounts.models import Profile, User
 from apps.accounts.services import get_active_user
-from apps.core.errors import Invalid, NotFound
+from apps.core.errors import Invalid, NotAllowed, NotFound
 from apps.core.events import publish, user_group
 from apps.core.models import Privacy
 from apps.notifications import types
 from apps.notifications.services import notify
 from apps.social.activity import record_activity
-from apps.social.models import Activity, Follow, Verb
+from apps.social.models import Activity, Block, Follow, Verb
 
 
 def follow(user: User, followee_id: int) -> User:
     """`user` follows the reader `followee_id` (whatever that reader's profile privacy: there
     are no follow requests). The first time, this records a `followed` activity and notifies
-    the followee, in the same transaction. Returns the followee."""
+    the followee, in the same transaction. Returns the followee. Across a block: NOT_FOUND for
+    the blocked reader (the other is absent for them), NOT_ALLOWED for the blocker."""
     if followee_id == user.pk:
         raise Invalid("You cannot follow yourself.", field="user_id")
     followee = get_active_user(followee_id, field="user_id")
+    if Block.objects.filter(blocker=followee, blocked=user).exists():
+        raise NotFound("No user with this id.", field="user_id")  # absent, as blocks make it
+    if Block.objects.filter(blocker=user, blocked=followee).exists():
+        raise NotAllowed("You blocked this reader; unblock them first.", field="user_id")
     with transaction.atomic():
         _, created = Follow.objects.get_or_create(follower=user, followee=followee)
         if created:

@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, User
 from apps.social.models import Follow
+from apps.social.visibility import visible_q
 from booknest.internals.prepared import PreparedById, PreparedQuery
 from schema.loaders import ByIdLoader, Loader, group_by
 
@@ -17,6 +18,16 @@ class ProfileByUserIdLoader(Loader[int, Profile | None]):
 
     def batch_load(self, keys):
         profiles = {p.user_id: p for p in self.rows(keys)}
+        return [profiles.get(key) for key in keys]
+
+
+class VisibleProfileByUserIdLoader(Loader[int, Profile | None]):
+    """Profiles the viewer may see, by user id: `visible_q` (privacy, blocks, moderation), the
+    rule `User.profile` states for the compiled path too."""
+
+    def batch_load(self, keys):
+        rows = Profile.objects.filter(visible_q(self.context.user), user_id__in=keys)
+        profiles = {p.user_id: p for p in rows}
         return [profiles.get(key) for key in keys]
 
 

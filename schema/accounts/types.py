@@ -24,7 +24,8 @@ from strawberry import relay
 from apps.accounts import models
 from apps.accounts.models import SocialPlatform
 from apps.accounts.personal_tokens import live_tokens
-from apps.core.models import Privacy
+from apps.moderation.models import Report
+from apps.social.blocking import not_blocked_q
 from apps.social.models import Follow
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import (
@@ -35,12 +36,13 @@ from schema.accounts.loaders import (
     InterestsByProfileIdLoader,
     ProfileByUserIdLoader,
     SocialLinksByProfileIdLoader,
+    VisibleProfileByUserIdLoader,
 )
 from schema.accounts.personal_tokens import PersonalAccessTokenType, PersonalDataExportType
 from schema.accounts.session_types import MAX_SESSIONS_LISTED, SessionType, sessions_of
 from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
-from schema.enums import PrivacyEnum
+from schema.enums import ModerationStatusEnum, PrivacyEnum
 from schema.fields import PkId, connection, model_field
 from schema.media.fields import avatar_url
 from schema.pagination import CursorConnection
@@ -48,22 +50,11 @@ from schema.permissions import require_owner
 
 if TYPE_CHECKING:
     from schema.catalog.types import GenreType
+    from schema.moderation.types import ReportType
 
 SocialPlatformEnum = strawberry.enum(
     SocialPlatform, name="SocialPlatform", description="Where a social link points."
 )
-
-
-async def profile_visible(info: Info, profile: models.Profile | None) -> bool:
-    """Whether the viewer may see this profile's details, shelves and activity."""
-    if profile is None:
-        return False
-    viewer_id = info.context.viewer_id
-    if profile.privacy == Privacy.PUBLIC or viewer_id == profile.user_id:
-        return True
-    if profile.privacy == Privacy.FOLLOWERS and viewer_id is not None:
-        return await info.context.loaders.get(FollowedByViewerLoader).load(profile.user_id)
-    return False
 
 
 def _interests(profile_id: int) -> QuerySet[models.ProfileInterest]:
@@ -138,6 +129,9 @@ class ProfileType:
     website: str = model_field(description="The reader's website, or empty.")
     privacy: PrivacyEnum = model_field(
         description="Who may see this profile, the reader's shelves and activity."
+    )
+    moderation_status: ModerationStatusEnum = model_field(
+        description="`HIDDEN` when moderators hid this profile: then only its reader sees it."
     )
 
     @sql(Rows(lambda row, viewer: _interests(row.pk), many=True))
@@ -223,8 +217,7 @@ class UserType(PkId, relay.Node):
         description="The reader's profile; null when its privacy hides it from the viewer."
     )
     async def profile(self, info: Info) -> ProfileType | None:
-        profile = await info.context.loaders.get(ProfileByUserIdLoader).load(self.pk)
-        return profile if await profile_visible(info, profile) else None
+        return await info.context.loaders.get(VisibleProfileByUserIdLoader).load(self.pk)
 
     @sql(Expr(lambda viewer: _follows(viewer.pk, OuterRef("pk"))))
     @strawberry_django.field(description="Whether the viewer follows this reader.")
@@ -262,6 +255,57 @@ class UserType(PkId, relay.Node):
     def following(self, info: Info) -> QuerySet[models.User]:
         return following_of(self.pk, info.context.user)
 
+    @connection(
+        CursorConnection["UserType"],
+        description="Readers this one blocked, most recently blocked first. Only the reader "
+        "sees them: empty for anyone else.",
+    )
+    def blocked_users(self, info: Info) -> QuerySet[models.User]:
+        return _blocked_or_muted(self.pk, info.context.user, "blocks_received__blocker")
+
+    @connection(
+        CursorConnection["UserType"],
+        description="Readers this one muted, most recently muted first. Only the reader sees "
+        "them: empty for anyone else.",
+    )
+    def muted_users(self, info: Info) -> QuerySet[models.User]:
+        return _blocked_or_muted(self.pk, info.context.user, "mutes_received__muter")
+
+    @connection(
+        CursorConnection[Annotated["ReportType", strawberry.lazy("schema.moderation.types")]],
+        description="Reports this reader filed, newest first, with their status. Only the "
+        "reader sees them: empty for anyone else.",
+    )
+    def reports(self, info: Info) -> QuerySet[Report]:
+        viewer = info.context.user
+        if viewer is None or not viewer.is_authenticated:
+            return Report.objects.none()
+        return Report.objects.filter(Q(reporter_id=self.pk) & Q(reporter_id=viewer.pk)).order_by(
+            "-created_at", "-id"
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        # `node(id:)` leaves out readers across a block, as `user(username:)` does.
+        ids = [int(key) for key in node_ids if str(key).isdigit()]
+        rows = models.User.objects.filter(pk__in=ids).filter(
+            not_blocked_q(info.context.user, owner="pk")
+        )
+        found = {user.pk: user async for user in rows}
+        return [found.get(int(key)) if str(key).isdigit() else None for key in node_ids]
+
+
+def _blocked_or_muted(user_id: int, viewer, side: str) -> QuerySet[models.User]:
+    """The readers `user_id` blocked or muted (`side`), newest first; none for others."""
+    if viewer is None or not viewer.is_authenticated:
+        return models.User.objects.none()
+    relation = side.rsplit("__", 1)[0]
+    return (
+        models.User.objects.filter(Q(**{f"{side}_id": user_id}) & Q(**{f"{side}_id": viewer.pk}))
+        .annotate(since=F(f"{relation}__created_at"))
+        .order_by("-since", "-id")
+    )
+
 
 def _profile_visible_q(user_id: int, viewer) -> Exists:
     """True in SQL when `viewer` may see the profile of `user_id` (same rule as `profile`)."""
@@ -272,7 +316,7 @@ def followers_of(user_id: int, viewer) -> QuerySet[models.User]:
     """Active followers of `user_id`, newest follow first; none when the profile is hidden."""
     return (
         models.User.objects.filter(following_set__followee_id=user_id, is_active=True)
-        .filter(_profile_visible_q(user_id, viewer))
+        .filter(_profile_visible_q(user_id, viewer), not_blocked_q(viewer, owner="pk"))
         .annotate(followed_at=F("following_set__created_at"))
         .order_by("-followed_at", "-id")
     )
@@ -282,7 +326,7 @@ def following_of(user_id: int, viewer) -> QuerySet[models.User]:
     """Active readers `user_id` follows, newest follow first; none when the profile is hidden."""
     return (
         models.User.objects.filter(follower_set__follower_id=user_id, is_active=True)
-        .filter(_profile_visible_q(user_id, viewer))
+        .filter(_profile_visible_q(user_id, viewer), not_blocked_q(viewer, owner="pk"))
         .annotate(followed_at=F("follower_set__created_at"))
         .order_by("-followed_at", "-id")
     )

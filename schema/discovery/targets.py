@@ -14,6 +14,7 @@ from django.db.models import Exists
 from apps.accounts.models import User
 from apps.catalog.models import Book
 from apps.reading.models import ReadingList, Review
+from apps.social.blocking import not_blocked_q
 from apps.social.visibility import visible_q
 from schema.accounts.types import UserType
 from schema.catalog.types import BookType
@@ -35,8 +36,8 @@ def _visible(model, viewer):
         return Review.objects.filter(visible_q(viewer))
     if model is ReadingList:
         return ReadingList.objects.filter(visible_q(viewer, owner="owner"))
-    if model is User:
-        return User.objects.filter(is_active=True)
+    if model is User:  # a reader across a block is absent here too
+        return User.objects.filter(is_active=True).filter(not_blocked_q(viewer, owner="pk"))
     return model.objects.all()
 
 

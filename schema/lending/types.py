@@ -10,6 +10,7 @@ from strawberry import relay
 
 from apps.catalog.models import Edition
 from apps.lending import models
+from apps.social.blocking import not_blocked_q
 from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader, EditionByIdLoader
 from schema.compiled.forms import Rows, sql
@@ -41,6 +42,12 @@ class BookCopyType(PkId, relay.Node):
     location: str = model_field(description="Where to pick it up, as the owner says.")
     notes: str = model_field(description="The owner's notes.")
     is_active: bool = model_field(description="False once withdrawn by the owner.")
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # Copies of a reader blocked either way are absent, wherever copies are listed.
+        return queryset.filter(not_blocked_q(info.context.user, owner="owner"))
+
     created_at: datetime = model_field(description="When it was added.")
 
     @strawberry_django.field(description="The book.")

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from strawberry import relay
 
 from apps.notifications import models
+from apps.social.blocking import silenced_q
 from schema.accounts.loaders import UserByIdLoader
 from schema.context import Info
 from schema.fields import PkId, model_field
@@ -50,8 +51,11 @@ class NotificationType(PkId, relay.Node):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         # Only the recipient may see a notification, through `node(id:)` or any list.
+        # Blocked and muted actors' notifications are left out (apps/social/blocking.py).
         viewer_id = info.context.viewer_id
-        return queryset.filter(recipient_id=viewer_id) if viewer_id else queryset.none()
+        if not viewer_id:
+            return queryset.none()
+        return queryset.filter(recipient_id=viewer_id).filter(silenced_q(info.context.user))
 
     @strawberry_django.field(description="What kind of notification.")
     async def kind(self, info: Info) -> NotificationKindType:

@@ -20,7 +20,7 @@ from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader, EditionByIdLoader
 from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
-from schema.enums import PrivacyEnum, ReadingStatusEnum
+from schema.enums import ModerationStatusEnum, PrivacyEnum, ReadingStatusEnum
 from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
@@ -146,6 +146,9 @@ class ReviewType(OwnedByUser, PkId, relay.Node):
     body: str = model_field(description="The review text.")
     spoiler: bool = model_field(description="Whether the review reveals the plot.")
     privacy: PrivacyEnum = model_field(description="Who may see the review.")
+    moderation_status: ModerationStatusEnum = model_field(
+        description="`HIDDEN` when moderators hid the review: then only its author sees it."
+    )
     created_at: datetime = model_field(description="When written.")
     updated_at: datetime = model_field(description="Last edit.")
 
@@ -189,6 +192,9 @@ class ReadingListType(PkId, relay.Node):
     name: str = model_field(description="Name of the list.")
     description: str = model_field(description="What the list is about.")
     privacy: PrivacyEnum = model_field(description="Who may see the list.")
+    moderation_status: ModerationStatusEnum = model_field(
+        description="`HIDDEN` when moderators hid the list: then only its owner sees it."
+    )
     created_at: datetime = model_field(description="When created.")
     updated_at: datetime = model_field(description="Last change.")
 

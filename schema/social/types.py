@@ -40,7 +40,7 @@ class ActivityType(PkId, relay.Node):
     @classmethod
     def get_queryset(cls, queryset: QuerySet, info: Info, **kwargs) -> QuerySet:
         # `node(id:)` and connections show only activities the viewer may see (absent, else).
-        return queryset.filter(visible_q(info.context.user, owner="actor"))
+        return queryset.filter(visible_q(info.context.user, owner="actor", moderated=False))
 
     privacy: PrivacyEnum = model_field(description="Who may see it.")
     created_at: datetime = model_field(description="When it happened.")

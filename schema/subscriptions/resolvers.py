@@ -27,7 +27,8 @@ from apps.lending.models import Reservation
 from apps.notifications.models import Notification
 from apps.notifications.services import unread_count
 from apps.reading.models import Rating, Review
-from apps.social.models import Activity, Follow
+from apps.social.blocking import blocked_between
+from apps.social.models import Activity, Follow, Mute
 from schema.auth import require_user
 from schema.context import Context, Info
 from schema.lending.types import ReservationType
@@ -61,6 +62,12 @@ def local_id(global_id: relay.GlobalID, type_name: str) -> int:
     if global_id.type_name != type_name or not str(global_id.node_id).isdigit():
         raise not_found(type_name)
     return int(global_id.node_id)
+
+
+def _across_block(info: Info, event: BookActivityEvent) -> bool:
+    """Whether a public book event comes from a reader with a block with the viewer."""
+    author = event.review or event.rating
+    return blocked_between(info.context.viewer_id, author.user_id)
 
 
 def followee_ids(viewer_id: int) -> list[int]:
@@ -137,6 +144,7 @@ class Subscription:
                 or not Follow.objects.filter(
                     follower_id=viewer.pk, followee_id=activity.actor_id
                 ).exists()
+                or Mute.objects.filter(muter_id=viewer.pk, muted_id=activity.actor_id).exists()
             ):
                 return None
             return activity
@@ -193,7 +201,7 @@ class Subscription:
                     event = await shared(("bookActivity", message["event_id"]), load, message)
                 else:
                     event = await db(load, message)
-                if event is not None:
+                if event is not None and not await db(_across_block, info, event):
                     yield event
 
     @strawberry.subscription(

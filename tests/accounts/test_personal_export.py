@@ -75,6 +75,7 @@ def test_the_zip_holds_the_readers_data_as_json_and_csv(
         "imports.json",
         "sessions.json",
         "personal_access_tokens.json",
+        "safety.json",
         "other.json",
         "goodreads_library.csv",
     } == names

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.contrib.contenttypes.models import ContentType
 from strawberry.relay import to_base64
 
 from apps.catalog.editions import create_edition, update_edition
@@ -111,6 +112,30 @@ IMAGES = """query Images($size: ImageSize!) {
 }"""
 
 
+SAFETY = """query Safety($id: ID!, $u: String!) {
+  me {
+    blockedUsers(first: 5) { totalCount edges { node { username } } }
+    mutedUsers(first: 5) { totalCount edges { node { username } } }
+    reports(first: 5) { totalCount edges { node { status reason action createdAt } } }
+  }
+  user(username: $u) {
+    username
+    profile { bio moderationStatus }
+    followers(first: 5) { totalCount edges { node { username } } }
+  }
+  reviews(username: $u, first: 5) { totalCount edges { node { title moderationStatus } } }
+  bookReviews: reviews(bookId: $id, first: 20) { totalCount edges { node { title user { username } } } }
+  readingLists(owner: $u) { totalCount edges { node { name moderationStatus } } }
+  userActivity(username: $u, first: 10) { totalCount edges { node { verb actor { username } } } }
+  followers(username: "fan") { totalCount edges { node { username } } }
+}"""
+
+MODERATION_QUEUE = """query Queue {
+  reports(first: 5, status: OPEN) { totalCount edges { node { reason status reporter { username } } } }
+  moderationLog(first: 5) { totalCount }
+}"""
+
+
 def build() -> SimpleNamespace:
     """Readers with public, followers-only and private profiles; reviews, lists and activity
     of each privacy; `fan` follows everyone, `stranger` nobody."""
@@ -176,13 +201,61 @@ def build() -> SimpleNamespace:
     books[1].save(update_fields=["cover"])
     people["pub"].profile.avatar.name = "avatars/1/fedcba9876543210-large.webp"
     people["pub"].profile.save(update_fields=["avatar"])
+    safety = _safety(books, people, fan)
     return SimpleNamespace(
         genre=genre,
         books=books,
         people=people,
-        viewers={"anonymous": None, "fan": fan, "stranger": stranger, "staff": staff, **people},
+        viewers={
+            "anonymous": None,
+            "fan": fan,
+            "stranger": stranger,
+            "staff": staff,
+            **people,
+            "blk": safety.blk,
+        },
         lists={rl.name: rl for rl in ReadingList.objects.filter(owner__in=owners)},
     )
+
+
+def _safety(books, people, fan) -> SimpleNamespace:
+    """A block (`pub` blocked `blk`), a mute (`blk` muted `fol`), a review and a list hidden by
+    moderators (`fol`'s), a suspended reader (`sus`) and an open report (by `fan`)."""
+    from django.utils import timezone
+
+    from apps.core.models import ModerationStatus
+    from apps.moderation.models import Report
+    from apps.social.models import Block, Mute
+
+    blk = f.make_user("blk")
+    f.make_profile(blk, display_name="BLK", bio="I am blk")
+    review = f.make_review(blk, books[0], title="blk public")
+    f.make_activity(blk, review, verb=Verb.REVIEWED, book=books[0])
+    f.make_reading_list(blk, name="blk public")
+    f.make_follow(blk, fan)
+    f.make_follow(blk, people["fol"])
+    Block.objects.create(blocker=people["pub"], blocked=blk)
+    Mute.objects.create(muter=blk, muted=people["fol"])
+    f.make_follow(fan, blk)
+    fol = people["fol"]
+    hidden = ModerationStatus.HIDDEN
+    f.make_review(fol, books[3], title="fol hidden", moderation_status=hidden)
+    f.make_reading_list(fol, name="fol hidden", moderation_status=hidden)
+    sus = f.make_user("sus", suspended_at=timezone.now())
+    f.make_profile(sus, bio="I am sus")
+    sus_review = f.make_review(sus, books[0], title="sus public")
+    f.make_activity(sus, sus_review, verb=Verb.REVIEWED, book=books[0])
+    f.make_reading_list(sus, name="sus public")
+    f.make_follow(fan, sus)
+    f.make_follow(sus, fan)
+    Report.objects.create(
+        reporter=fan,
+        subject_type=ContentType.objects.get_for_model(sus_review),
+        subject_id=sus_review.pk,
+        subject_owner=sus,
+        reason="spam",
+    )
+    return SimpleNamespace(blk=blk, sus=sus)
 
 
 def documents(world) -> dict[str, tuple[str, dict]]:
@@ -206,4 +279,9 @@ def documents(world) -> dict[str, tuple[str, dict]]:
         "shapes": (SHAPES, {"id": book, "u": "fol"}),
         "shapes, private reader": (SHAPES, {"id": book, "u": "pri", "n": 1}),
         "images": (IMAGES, {"size": "SMALL"}),
+        "safety, blocker": (SAFETY, {"id": book, "u": "pub"}),
+        "safety, blocked": (SAFETY, {"id": book, "u": "blk"}),
+        "safety, hidden content": (SAFETY, {"id": book, "u": "fol"}),
+        "safety, suspended reader": (SAFETY, {"id": book, "u": "sus"}),
+        "moderation queue": (MODERATION_QUEUE, {}),
     }

@@ -140,7 +140,9 @@ def own_list(user, list_id: int, *, field: str = "list_id") -> ReadingList:
     """The list, row-locked, if `user` owns it; NOT_FOUND if they may not see it, else
     NOT_ALLOWED."""
     reading_list = ReadingList.objects.select_for_update().filter(pk=list_id).first()
-    if reading_list is None or not can_see(user, reading_list.owner_id, reading_list.privacy):
+    if reading_list is None or not can_see(
+        user, reading_list.owner_id, reading_list.privacy, reading_list.moderation_status
+    ):
         raise NotFound("No reading list with this id.", field=field)
     if reading_list.owner_id != user.pk:
         raise NotAllowed("Only its owner may change a reading list.", field=field)

@@ -96,7 +96,9 @@ def own_review(user, review_id: int, *, field: str = "id") -> Review:
     """The review, row-locked, if `user` wrote it; NOT_FOUND if they may not see it, else
     NOT_ALLOWED."""
     review = Review.objects.select_for_update().filter(pk=review_id).first()
-    if review is None or not can_see(user, review.user_id, review.privacy):
+    if review is None or not can_see(
+        user, review.user_id, review.privacy, review.moderation_status
+    ):
         raise NotFound("No review with this id.", field=field)
     if review.user_id != user.pk:
         raise NotAllowed("Only its author may change a review.", field=field)

@@ -23,11 +23,16 @@ def unavailable(operation: str, exc: Exception):
 
 
 def visibility(viewer_id: int | None) -> dict:
-    public = {"term": {"privacy": Privacy.PUBLIC.value}}
-    if viewer_id is None:
-        return public
+    """The rule of `sql.visibility`: privacy, then no suspended owner, no owner across a block."""
+    from apps.accounts.suspension import suspended_users
+    from apps.social.blocking import blocked_with
     from apps.social.models import Follow
 
+    public = {"term": {"privacy": Privacy.PUBLIC.value}}
+    excluded = {user["pk"] for user in suspended_users()}
+    if viewer_id is None:
+        return _without(public, excluded)
+    excluded = (excluded | blocked_with(viewer_id)) - {viewer_id}
     followees = list(
         Follow.objects.filter(follower_id=viewer_id).values_list("followee_id", flat=True)
     )
@@ -43,7 +48,13 @@ def visibility(viewer_id: int | None) -> dict:
                 }
             }
         )
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+    return _without({"bool": {"should": should, "minimum_should_match": 1}}, excluded)
+
+
+def _without(clause: dict, owner_ids: set[int]) -> dict:
+    if not owner_ids:
+        return clause
+    return {"bool": {"filter": [clause], "must_not": [{"terms": {"owner_id": sorted(owner_ids)}}]}}
 
 
 def filter_clauses(kinds, filters: SearchFilter, viewer_id) -> list[dict]:

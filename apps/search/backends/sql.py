@@ -4,23 +4,46 @@ Fragments use the `%s` placeholder style of Django's cursors (on every backend) 
 their parameters alongside.
 """
 
+from django.utils import timezone
+
+from apps.accounts.models import User
 from apps.catalog.models import Book, Genre
 from apps.core.models import Privacy
 from apps.search.backends.base import SearchFilter
-from apps.social.models import Follow
+from apps.social.models import Block, Follow
 
 DOCS = "search_searchdocument"
 
 
 def visibility(viewer_id: int | None) -> tuple[str, list]:
-    """Private profiles and lists are never hits for others; followers-only for followers."""
+    """Private profiles and lists are never hits for others; followers-only for followers.
+    Nobody finds what a suspended reader owns, nor, logged in, what a reader across a block
+    owns (either way; apps/social/blocking.py)."""
+    users = User._meta.db_table
+    suspended = (
+        f"(d.owner_id IS NULL OR d.owner_id NOT IN (SELECT id FROM {users} "  # noqa: S608 - table names and placeholders only
+        "WHERE suspended_at IS NOT NULL AND (suspended_until IS NULL OR suspended_until > %s)))"
+    )
     if viewer_id is None:
-        return "d.privacy = %s", [Privacy.PUBLIC.value]
+        return f"d.privacy = %s AND {suspended}", [Privacy.PUBLIC.value, timezone.now()]
     follows = Follow._meta.db_table
+    blocks = Block._meta.db_table
     return (
         f"(d.privacy = %s OR d.owner_id = %s OR (d.privacy = %s AND d.owner_id IN "  # noqa: S608 - table names and placeholders only
-        f"(SELECT followee_id FROM {follows} WHERE follower_id = %s)))",
-        [Privacy.PUBLIC.value, viewer_id, Privacy.FOLLOWERS.value, viewer_id],
+        f"(SELECT followee_id FROM {follows} WHERE follower_id = %s))) AND "
+        f"(d.owner_id IS NULL OR d.owner_id = %s OR ({suspended} AND d.owner_id NOT IN "
+        f"(SELECT blocked_id FROM {blocks} WHERE blocker_id = %s UNION "
+        f"SELECT blocker_id FROM {blocks} WHERE blocked_id = %s)))",
+        [
+            Privacy.PUBLIC.value,
+            viewer_id,
+            Privacy.FOLLOWERS.value,
+            viewer_id,
+            viewer_id,
+            timezone.now(),
+            viewer_id,
+            viewer_id,
+        ],
     )
 
 

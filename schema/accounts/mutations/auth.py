@@ -16,7 +16,7 @@ from graphql import GraphQLError
 
 from apps.accounts import throttle, tokens
 from apps.accounts.services import BAD_CREDENTIALS, TokenPair, authenticate_login, issue_tokens
-from apps.core.errors import ServiceError
+from apps.core.errors import ErrorCode, ServiceError
 from schema.accounts.types import UserType
 from schema.auth import require_user, unauthenticated
 from schema.context import Info
@@ -99,13 +99,19 @@ class LogoutAllPayload:
     ok: bool = strawberry.field(description="Always true.")
 
 
+def suspended(message: str) -> GraphQLError:
+    """A moderator suspended the account: a top-level error with its own code."""
+    return GraphQLError(message, extensions={"code": ErrorCode.ACCOUNT_SUSPENDED.value})
+
+
 @strawberry.type
 class AuthMutation:
     @strawberry.mutation(
         description="Log in with a username or email address (any case) and a password. "
         'Wrong credentials: a top-level `UNAUTHENTICATED` error "Please enter valid credentials". '
         "Repeated failures (per account and per client IP) slow the answers down, then are "
-        "refused for a while: a top-level `RATE_LIMITED` error with `extensions.retryAfter`."
+        "refused for a while: a top-level `RATE_LIMITED` error with `extensions.retryAfter`. "
+        "A suspended account (right password): a top-level `ACCOUNT_SUSPENDED` error."
     )
     async def token_auth(
         self,
@@ -119,7 +125,9 @@ class AuthMutation:
             raise throttled(info, exc) from None
         try:
             user = await sync_to_async(authenticate_login)(username, password)
-        except ServiceError:
+        except ServiceError as exc:
+            if exc.errors[0].code == ErrorCode.ACCOUNT_SUSPENDED:
+                raise suspended(exc.errors[0].message) from None
             raise unauthenticated(BAD_CREDENTIALS) from None
         await attempt.succeeded()
         pair = await sync_to_async(issue_tokens)(
@@ -152,7 +160,8 @@ class AuthMutation:
         description="Trade a refresh token for a new access token and a new refresh token. "
         "The one given stops working; presenting it again later revokes the whole session. "
         "Invalid, expired, revoked or reused: a top-level `UNAUTHENTICATED` error; many of "
-        "those from one client IP: a top-level `RATE_LIMITED` error for a while."
+        "those from one client IP: a top-level `RATE_LIMITED` error for a while; the account "
+        "suspended: a top-level `ACCOUNT_SUSPENDED` error."
     )
     async def refresh_token(
         self,
@@ -169,6 +178,8 @@ class AuthMutation:
             user, successor = await sync_to_async(tokens.rotate_refresh_token)(
                 refresh_token, user_agent=user_agent(info)
             )
+        except tokens.AccountSuspended as exc:
+            raise suspended(str(exc)) from None
         except tokens.TokenError as exc:
             raise unauthenticated(str(exc)) from None
         await attempt.succeeded()

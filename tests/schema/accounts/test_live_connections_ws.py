@@ -17,6 +17,7 @@ from apps.accounts import email_tokens
 from apps.accounts.models import EmailTokenPurpose as Purpose
 from apps.accounts.models import PersonalAccessToken, RefreshToken, Session, User
 from apps.accounts.personal_tokens import create_personal_access_token
+from apps.accounts.suspension import suspend_user
 from apps.accounts.tokens import create_access_token
 from apps.social.services import follow, unfollow
 from booknest.asgi import application
@@ -204,6 +205,23 @@ async def test_deleting_the_account_closes_all_its_sockets_tokens_included(reade
 
         for socket in adas:
             assert await socket.closed() == (4403, "Forbidden: account deleted")
+        await all_hear(Events(cyd, bob), cyds)
+    finally:
+        await close_all(*adas, cyds)
+
+
+async def test_suspending_a_reader_closes_all_their_sockets_tokens_included(readers):
+    ada, bob = readers
+    session = await log_in("ada")
+    _, secret = await pat_for(ada)
+    cyd = await sync_to_async(make_user)("cyd", password=PASSWORD)
+    cyds = await Socket.open((await log_in("cyd"))["token"])
+    adas = [await Socket.open(session["token"]), await Socket.open(secret)]
+    try:
+        await sync_to_async(suspend_user)(ada)  # what a moderator's SUSPEND_USER does
+
+        for socket in adas:
+            assert await socket.closed() == (4403, "Forbidden: account suspended")
         await all_hear(Events(cyd, bob), cyds)
     finally:
         await close_all(*adas, cyds)

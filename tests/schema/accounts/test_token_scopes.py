@@ -57,6 +57,8 @@ SESSION_ONLY = {
     "changeEmail",
     "confirmEmailChange",
     "revokeSession",
+    "resolveReport",
+    "unsuspendUser",
 }
 
 

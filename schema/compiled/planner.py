@@ -463,7 +463,7 @@ class Planner:
             def build(row: Any, viewer: Any) -> Any:
                 return call_resolver(field, row, info_stand_in(viewer), {})
 
-            if any(a.name.value not in PAGING for n in nodes for a in n.arguments):
+            if any(a.name.value not in PAGING for n in nodes for a in n.arguments or ()):
                 raise NotCompilable(f"{object_type.name}.{name} has arguments")
             return self._child(build, "connection", graphql_field, nodes, level, field)
         if isinstance(field, ModelField) and field.base_resolver is None:

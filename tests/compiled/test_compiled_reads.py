@@ -142,6 +142,14 @@ def test_blocks_mutes_hidden_content_and_suspensions_hold_in_the_compiled_answer
     assert ask(gql, world.viewers["fan"], query, variables)["data"]["reports"]["totalCount"] == 0
 
 
+def test_a_nested_connection_asked_without_arguments_is_planned(gql, world):
+    needs_postgres()
+    query, variables = w.documents(world)["connections without arguments"]
+    result = ask(gql, world.viewers["blk"], query, variables)
+    assert planned(query, authenticated=True)
+    assert result["data"]["me"]["mutedUsers"]["edges"] == [{"node": {"username": "fol"}}]
+
+
 def test_privacy_holds_in_the_compiled_answer(gql, world):
     needs_postgres()
     query, variables = w.documents(world)["shapes, private reader"]

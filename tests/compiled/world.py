@@ -130,6 +130,11 @@ SAFETY = """query Safety($id: ID!, $u: String!) {
   followers(username: "fan") { totalCount edges { node { username } } }
 }"""
 
+CONNECTIONS_WITHOUT_ARGUMENTS = """query Bare {
+  me { blockedUsers { totalCount } mutedUsers { totalCount edges { node { username } } } }
+  user(username: "pub") { followers { totalCount } }
+}"""
+
 MODERATION_QUEUE = """query Queue {
   reports(first: 5, status: OPEN) { totalCount edges { node { reason status reporter { username } } } }
   moderationLog(first: 5) { totalCount }
@@ -284,4 +289,5 @@ def documents(world) -> dict[str, tuple[str, dict]]:
         "safety, hidden content": (SAFETY, {"id": book, "u": "fol"}),
         "safety, suspended reader": (SAFETY, {"id": book, "u": "sus"}),
         "moderation queue": (MODERATION_QUEUE, {}),
+        "connections without arguments": (CONNECTIONS_WITHOUT_ARGUMENTS, {}),
     }

@@ -15,6 +15,10 @@ RESERVATION_OVERDUE = "reservation_overdue"
 RESERVATION_EXPIRED = "reservation_expired"
 IMPORT_FINISHED = "import_finished"
 RESERVATION_CANCELLED = "reservation_cancelled"
+LIKED = "liked"
+COMMENTED = "commented"
+REPLIED = "replied"
+MENTIONED = "mentioned"
 
 
 class TypeDefaults(NamedTuple):
@@ -68,6 +72,16 @@ DEFAULTS: tuple[TypeDefaults, ...] = (
         "A copy you reserved or borrowed is no longer lent: its owner left BookNest.",
         True,
         True,
+    ),
+    TypeDefaults(
+        LIKED, "Liked", "Someone liked your review, list, activity or comment.", True, False
+    ),
+    TypeDefaults(
+        COMMENTED, "New comment", "Someone commented on your review or reading list.", True, False
+    ),
+    TypeDefaults(REPLIED, "Reply", "Someone replied to your comment.", True, False),
+    TypeDefaults(
+        MENTIONED, "Mention", "Someone mentioned you (@username) in a comment or review.", True, True
     ),
 )
 

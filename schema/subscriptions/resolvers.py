@@ -18,6 +18,7 @@ from strawberry import relay
 
 from apps.accounts.models import User
 from apps.catalog.selectors import current_book
+from apps.conversation.models import Comment
 from apps.core.errors import ErrorCode
 from apps.core.events import book_group, import_group, user_group
 from apps.imports.models import ImportJob
@@ -29,6 +30,7 @@ from apps.reading.models import Rating, Review
 from apps.social.models import Activity, Follow
 from schema.auth import require_user
 from schema.context import Context, Info
+from schema.conversation.types import CommentType
 from schema.lending.types import ReservationType
 from schema.notifications.types import NotificationType
 from schema.reading.types import RatingType, ReviewType
@@ -158,8 +160,8 @@ class Subscription:
                         yield activity
 
     @strawberry.subscription(
-        description="New public ratings and reviews of one book, for a book page that updates "
-        "itself. No login needed."
+        description="New public ratings and reviews of one book, and new comments on its public "
+        "reviews, for a book page that updates itself. No login needed."
     )
     async def book_activity(
         self,
@@ -183,6 +185,14 @@ class Subscription:
                 rows = Review.objects.filter(pk=message["review_id"]).select_related("book")
                 review = visible(ReviewType, rows, ANYONE)
                 return review and BookActivityEvent(book=review.book, rating=None, review=review)
+            if message["event"] == "comment_added":
+                rows = Comment.objects.filter(pk=message["comment_id"]).select_related(
+                    "review__book"
+                )
+                comment = visible(CommentType, rows, ANYONE)
+                return comment and BookActivityEvent(
+                    book=comment.review.book, rating=None, review=None, comment=comment
+                )
             return None
 
         async with listening(info, [book_group(book.pk)]) as listener:

@@ -1,0 +1,9 @@
+"""Likes and comments on readers' reviews, reading lists and activities."""
+
+from django.apps import AppConfig
+
+
+class ConversationConfig(AppConfig):
+    name = "apps.conversation"
+    label = "conversation"
+    verbose_name = "Conversation"

@@ -12,7 +12,9 @@
   first pages of all its parents in one statement when its resolver marks its queryset with
   `partitioned(queryset, "<foreign key>", parent_pk)`: a window (`row_number()` per parent) over
   the parents' rows, the rules applied once (`PageByPartitionLoader`). Pages after a cursor,
-  and backwards, are read per parent as before.
+  and backwards, are read per parent as before. Such a resolver is an `async def` that does not
+  await (a plain `def` runs in a worker thread per parent, and the parents then reach the loader
+  in different turns of the event loop: several batches where one would do).
 Its type keeps the GraphQL name `<Node>CursorConnection`.
 """
 
@@ -105,9 +107,9 @@ class CursorConnection(DjangoCursorConnection[relay.NodeType]):
             return super().resolve_connection(nodes, **arguments)
         loaders = getattr(info.context, "loaders", None)
         partition = getattr(nodes, "_hints", {}).get(PARTITION)
-        if partition and isinstance(loaders, Loaders) and before is None and after is None:
-            if last is None and first is not None:
-                return cls._partition_page(nodes, partition, arguments, loaders)
+        first_page = before is None and after is None and last is None and first is not None
+        if partition and isinstance(loaders, Loaders) and first_page:
+            return cls._partition_page(nodes, partition, arguments, loaders)
         count = any(
             f.name == "totalCount"
             for field in info.selected_fields

@@ -60,7 +60,9 @@ def add_comment(user, kind: str, subject_pk: int, body: str, reply_to_pk: int | 
             notified.add(parent.author_id)
         owner = owner_id(kind, subject)
         if owner not in notified and may_reach(owner, user.pk):
-            notify(User.objects.get(pk=owner), types.COMMENTED, actor=user, target=comment, data=data)
+            notify(
+                User.objects.get(pk=owner), types.COMMENTED, actor=user, target=comment, data=data
+            )
             notified.add(owner)
         notify_mentions(
             user, body, target=comment, can_see=_can_see(comment), data=data, skip=notified

@@ -29,13 +29,18 @@ def comment_subject_visible_q(viewer, prefix: str = "") -> Q:
 
 def comment_visible_q(viewer, prefix: str = "") -> Q:
     """Comments `viewer` may see: their subject is visible, their author not blocked."""
-    return comment_subject_visible_q(viewer, prefix) & not_blocked_q(viewer, owner=f"{prefix}author")
+    return comment_subject_visible_q(viewer, prefix) & not_blocked_q(
+        viewer, owner=f"{prefix}author"
+    )
 
 
 def like_subject_visible_q(viewer) -> Q:
     """Likes whose subject `viewer` may see."""
     return (
-        (Q(review__isnull=False) & visible_q(viewer, owner="review__user", privacy="review__privacy"))
+        (
+            Q(review__isnull=False)
+            & visible_q(viewer, owner="review__user", privacy="review__privacy")
+        )
         | (
             Q(reading_list__isnull=False)
             & visible_q(viewer, owner="reading_list__owner", privacy="reading_list__privacy")

@@ -81,7 +81,11 @@ DEFAULTS: tuple[TypeDefaults, ...] = (
     ),
     TypeDefaults(REPLIED, "Reply", "Someone replied to your comment.", True, False),
     TypeDefaults(
-        MENTIONED, "Mention", "Someone mentioned you (@username) in a comment or review.", True, True
+        MENTIONED,
+        "Mention",
+        "Someone mentioned you (@username) in a comment or review.",
+        True,
+        True,
     ),
 )
 

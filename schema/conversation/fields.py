@@ -55,8 +55,16 @@ def likeable(kind: str) -> type:
         async def like_count(self, info: Info) -> int:
             return await info.context.loaders.get(LikeCountLoader).load((kind, self.pk))
 
-        @sql(Expr(lambda viewer: Exists(Like.objects.filter(user_id=viewer.pk, **{kind: OuterRef("pk")}))))
-        @strawberry_django.field(description="Whether the viewer likes this (false when anonymous).")
+        @sql(
+            Expr(
+                lambda viewer: Exists(
+                    Like.objects.filter(user_id=viewer.pk, **{kind: OuterRef("pk")})
+                )
+            )
+        )
+        @strawberry_django.field(
+            description="Whether the viewer likes this (false when anonymous)."
+        )
         async def viewer_has_liked(self, info: Info) -> bool:
             return await info.context.loaders.get(ViewerHasLikedLoader).load((kind, self.pk))
 
@@ -65,7 +73,7 @@ def likeable(kind: str) -> type:
             description="Who likes this, most recent first: the readers whose profile the "
             "viewer may see (a private reader's like is counted in `likeCount` only).",
         )
-        def likes(self) -> QuerySet[Like]:
+        async def likes(self) -> QuerySet[Like]:
             return partitioned(Like.objects.all(), f"{kind}_id", self.pk).order_by(
                 "-created_at", "-id"
             )
@@ -92,7 +100,7 @@ def commentable(kind: str) -> type:
             "`replies`); as visible as this is, without those of readers with a block either "
             "way with the viewer.",
         )
-        def comments(self) -> QuerySet[Comment]:
+        async def comments(self) -> QuerySet[Comment]:
             return partitioned(
                 Comment.objects.filter(reply_to__isnull=True), f"{kind}_id", self.pk
             ).order_by("created_at", "id")

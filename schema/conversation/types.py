@@ -108,7 +108,7 @@ class CommentType(likeable("comment"), PkId, relay.Node):
         CursorConnection[Annotated["CommentType", strawberry.lazy("schema.conversation.types")]],
         description="Replies to this comment, oldest first (none to a reply: one level).",
     )
-    def replies(self) -> QuerySet[models.Comment]:
+    async def replies(self) -> QuerySet[models.Comment]:
         return partitioned(models.Comment.objects.all(), "reply_to_id", self.pk).order_by(
             "created_at", "id"
         )

@@ -153,9 +153,7 @@ class ReadingListItemType(PkId, relay.Node):
 
 
 @strawberry_django.type(models.ReadingList, name="ReadingList")
-class ReadingListType(
-    likeable("reading_list"), commentable("reading_list"), PkId, relay.Node
-):
+class ReadingListType(likeable("reading_list"), commentable("reading_list"), PkId, relay.Node):
     """A reader's own ordered list of books."""
 
     name: str = model_field(description="Name of the list.")

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, In
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from strawberry.utils.inspect import in_async_context
@@ -88,6 +89,14 @@ class CursorConnection(DjangoCursorConnection[relay.NodeType]):
         max_results: int | None = None,
         **kwargs: Any,
     ):
+        for name, size in (("first", first), ("last", last)):
+            # strawberry-django checks this only for `first` or `last` alone: with both, a
+            # negative `last` reached Django's slicing as an internal error.
+            if size is not None and size < 0:
+                raise GraphQLError(
+                    f"Argument '{name}' must be a non-negative integer.",
+                    extensions={"code": "INVALID"},
+                )
         if first is None and last is None:
             # Paging backwards from `before` gives the last page before it, else the first page.
             if before is not None and after is None:

@@ -86,3 +86,13 @@ def test_the_compiled_path_answers_the_page_in_one_statement_with_the_same_data(
     _, resolved = statements(gql, book, 20, compiled=False)
     assert compiled == resolved
     assert count == len(trivial)  # the viewer's lookup, then the one statement
+
+
+@pytest.mark.parametrize("first", [None, 2, -1])
+def test_a_negative_page_size_is_invalid_even_with_both_first_and_last(gql, first):
+    book_with_talk(1, make_user())
+    args = "last: -3" if first is None else f"first: {first}, last: -3"
+    result = gql(f"{{ books({args}) {{ totalCount }} }}")
+    assert result["data"] is None
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["INVALID"]
+    assert "non-negative" in result["errors"][0]["message"]

@@ -26,8 +26,8 @@ from django.test.utils import CaptureQueriesContext
 from strawberry.relay import to_base64
 
 from apps.accounts.tokens import access_token_payload, create_access_token
-from apps.notifications.models import Notification
 from apps.conversation.models import Comment, Like
+from apps.notifications.models import Notification
 from apps.reading.models import ReadingList, Review
 from apps.social.models import Block
 from tests.factories import make_user

@@ -37,7 +37,7 @@ def world():
 
 
 async def test_book_activity_carries_new_comments_on_public_reviews_only():
-    book, owner, ada, bob, public, hidden = await sync_to_async(world)()
+    book, _owner, ada, bob, public, hidden = await sync_to_async(world)()
     communicator = await connect({})
     try:
         assert (await receive(communicator))["type"] == "connection_ack"
@@ -68,7 +68,7 @@ async def test_book_activity_carries_new_comments_on_public_reviews_only():
 
 
 async def test_new_comments_reach_the_owner_live_unless_the_commenter_is_muted():
-    book, owner, ada, bob, public, _ = await sync_to_async(world)()
+    _book, owner, ada, bob, public, _ = await sync_to_async(world)()
     await sync_to_async(Mute.objects.create)(muter=owner, muted=ada)
     from apps.accounts.tokens import create_access_token
 

@@ -252,3 +252,20 @@ def test_comments_per_hour_are_limited(gql, settings):
     assert "2 comments an hour" in refused["errors"][0]["message"]
     assert Comment.objects.count() == 2
     assert add(gql, make_user(), review, "someone else")["errors"] == []
+
+
+def test_a_deleted_comment_takes_its_notifications_and_their_quotes_with_it(gql):
+    owner, ada, bob = make_user("owner"), make_user("ada"), make_user("bob")
+    review = make_review(owner)
+    top = add(gql, ada, review, "a secret @bob")["comment"]["id"]
+    add(gql, owner, review, "a reply", Comment.objects.get())
+    assert (
+        kinds(owner) == ["commented"] and kinds(bob) == ["mentioned"] and kinds(ada) == ["replied"]
+    )
+    assert gql.login(ada)(DELETE, {"id": top})["data"]["deleteComment"]["errors"] == []
+    assert not Notification.objects.exists()
+    # So does a review's deletion, for the comments on it.
+    add(gql, ada, review, "again")
+    assert kinds(owner) == ["commented"]
+    review.delete()
+    assert not Notification.objects.exists()

@@ -195,6 +195,12 @@ class Subscription:
                 )
             return None
 
+        def seen_by_viewer(comment_id: int) -> bool:
+            # Public news read once for all, then the one rule per logged-in subscriber: a
+            # comment is absent for a reader with a block either way with its author.
+            rows = Comment.objects.filter(pk=comment_id)
+            return visible(CommentType, rows, info) is not None
+
         async with listening(info, [book_group(book.pk)]) as listener:
             async for message in listener.messages():
                 renew_loaders(info)
@@ -202,8 +208,12 @@ class Subscription:
                     event = await shared(("bookActivity", message["event_id"]), load, message)
                 else:
                     event = await db(load, message)
-                if event is not None:
-                    yield event
+                if event is None:
+                    continue
+                private_check = event.comment is not None and info.context.viewer_id
+                if private_check and not await db(seen_by_viewer, event.comment.pk):
+                    continue
+                yield event
 
     @strawberry.subscription(
         description="Counters and state of one of the viewer's import jobs: the current state "

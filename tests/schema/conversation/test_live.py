@@ -6,7 +6,7 @@ from asgiref.sync import sync_to_async
 
 from apps.conversation import comments
 from apps.core.models import Privacy
-from apps.social.models import Mute
+from apps.social.models import Block, Mute
 from tests.factories import make_book, make_follow, make_review, make_user
 from tests.schema.accounts.test_personal_access_tokens_ws import (
     connect,
@@ -63,6 +63,31 @@ async def test_book_activity_carries_new_comments_on_public_reviews_only():
                 "review": {"id": gid(public)},
             },
         }
+    finally:
+        await communicator.disconnect()
+
+
+async def test_book_activity_leaves_out_comments_across_a_block():
+    book, owner, ada, bob, public, _ = await sync_to_async(world)()
+    await sync_to_async(Block.objects.create)(blocker=bob, blocked=ada)
+    from apps.accounts.tokens import create_access_token
+
+    token, _ = await sync_to_async(create_access_token)(ada)
+    communicator = await connect({"authToken": token})
+    try:
+        assert (await receive(communicator))["type"] == "connection_ack"
+        await communicator.send_json_to(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": BOOK, "variables": {"b": gid(book)}},
+            }
+        )
+        await subscribe_settled(communicator)
+        await sync_to_async(comments.add_comment)(bob, "review", public.pk, "blocker")
+        await sync_to_async(comments.add_comment)(owner, "review", public.pk, "owner")
+        event = await receive(communicator)
+        assert event["payload"]["data"]["bookActivity"]["comment"]["body"] == "owner"
     finally:
         await communicator.disconnect()
 

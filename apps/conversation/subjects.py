@@ -7,7 +7,7 @@ from apps.reading.models import ReadingList, Review
 from apps.social.models import Activity
 from apps.social.visibility import visible_q
 
-# GraphQL type name → (the Like/Comment foreign key, how it is found)
+# GraphQL type name → the Like's (and Comment's) foreign key to that kind of subject
 KINDS = {
     "Review": "review",
     "ReadingList": "reading_list",
@@ -27,13 +27,10 @@ def visible_rows(kind: str, viewer):
     return Comment.objects.filter(comment_visible_q(viewer))
 
 
-def visible_subject(viewer, kind: str, pk: int, *, field: str, lock: bool = False):
+def visible_subject(viewer, kind: str, pk: int, *, field: str):
     """The subject, if `viewer` may see it; NOT_FOUND on `field` otherwise (a block either way
     makes the other's things absent, exactly as private ones are)."""
-    rows = visible_rows(kind, viewer)
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    subject = rows.filter(pk=pk).first()
+    subject = visible_rows(kind, viewer).filter(pk=pk).first()
     if subject is None:
         raise NotFound("Nothing with this id.", field=field)
     return subject

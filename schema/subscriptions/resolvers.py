@@ -210,8 +210,8 @@ class Subscription:
                     event = await db(load, message)
                 if event is None:
                     continue
-                private_check = event.comment is not None and info.context.viewer_id
-                if private_check and not await db(seen_by_viewer, event.comment.pk):
+                per_viewer = event.comment is not None and info.context.viewer_id
+                if per_viewer and not await db(seen_by_viewer, event.comment.pk):
                     continue
                 yield event
 

@@ -13,6 +13,7 @@
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -47,6 +48,8 @@ def add_comment(user, kind: str, subject_pk: int, body: str, reply_to_pk: int | 
             parent = visible_comment(user, reply_to_pk, field="reply_to_id")
             if getattr(parent, f"{kind}_id") != subject.pk:
                 raise Invalid("That comment is not on this subject.", field="reply_to_id")
+            if parent.reply_to_id is not None:  # the thread's first comment must be visible too
+                visible_comment(user, parent.reply_to_id, field="reply_to_id")
         comment = Comment.objects.create(
             author=user,
             body=body,
@@ -96,7 +99,9 @@ def delete_comment(user, pk: int) -> int:
     """The author, or the owner of the review or list it is on, deletes a comment (and its
     replies). Returns its id."""
     with transaction.atomic():
-        comment = visible_comment(user, pk, field="id", lock=True)
+        # The owner of a review or list may remove any comment on it, even one by a reader
+        # they have since blocked (absent for them everywhere else).
+        comment = visible_comment(user, pk, field="id", lock=True, on_own_subject=True)
         subject = comment.subject
         kind = "review" if comment.review_id else "reading_list"
         if user.pk not in (comment.author_id, owner_id(kind, subject)):
@@ -107,8 +112,15 @@ def delete_comment(user, pk: int) -> int:
     return pk
 
 
-def visible_comment(user, pk: int, *, field: str, lock: bool = False) -> Comment:
-    rows = Comment.objects.filter(comment_visible_q(user), pk=pk).select_related(
+def visible_comment(
+    user, pk: int, *, field: str, lock: bool = False, on_own_subject: bool = False
+) -> Comment:
+    """The comment, if `user` may see it (or, with `on_own_subject`, it is on their review or
+    list); NOT_FOUND on `field` otherwise."""
+    condition = comment_visible_q(user)
+    if on_own_subject:
+        condition |= Q(review__user_id=user.pk) | Q(reading_list__owner_id=user.pk)
+    rows = Comment.objects.filter(condition, pk=pk).select_related(
         "author", "review", "reading_list"
     )
     if lock:

@@ -269,3 +269,28 @@ def test_a_deleted_comment_takes_its_notifications_and_their_quotes_with_it(gql)
     assert kinds(owner) == ["commented"]
     review.delete()
     assert not Notification.objects.exists()
+
+
+def test_the_owner_deletes_a_blocked_readers_comment_on_their_review(gql):
+    owner, troll = make_user("owner"), make_user("troll")
+    review = make_review(owner)
+    comment_id = add(gql, troll, review, "abuse")["comment"]["id"]
+    block(owner, troll)
+    data = gql.login(owner)(REVIEW, {"id": gid(review)})["data"]["node"]
+    assert data["comments"]["edges"] == []  # absent for the owner …
+    result = gql(DELETE, {"id": comment_id})["data"]["deleteComment"]
+    assert result == {"deletedId": comment_id, "errors": []}  # … who may still remove it
+    assert not Comment.objects.exists()
+
+
+def test_no_reply_joins_the_thread_of_a_reader_with_a_block(gql):
+    owner, ada, bob = make_user("owner"), make_user("ada"), make_user("bob")
+    review = make_review(owner)
+    add(gql, ada, review, "thread")
+    add(gql, bob, review, "reply", Comment.objects.get(body="thread"))
+    block(ada, bob)
+    result = gql.login(bob)(
+        ADD, {"s": gid(review), "b": "again", "r": gid(Comment.objects.get(body="reply"))}
+    )
+    assert codes(result, "addComment") == [("NOT_FOUND", "replyToId")]
+    assert Comment.objects.count() == 2

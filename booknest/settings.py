@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.reading",
     "apps.social",
+    "apps.conversation",
     "apps.notifications",
     "apps.lending",
     "apps.moderation",
@@ -396,6 +397,8 @@ REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 10, minimum=1)
 LOGIN_THROTTLE_ACCOUNT_ATTEMPTS = env_int("LOGIN_THROTTLE_ACCOUNT_ATTEMPTS", 10, minimum=1)
 LOGIN_THROTTLE_IP_ATTEMPTS = env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 50, minimum=1)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900, minimum=1)
+# Comments (and replies) one reader may post per hour, on top of the points budget.
+COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 60, minimum=1)
 GRAPHQL_WS_MAX_CONNECTIONS = env_int("GRAPHQL_WS_MAX_CONNECTIONS", 10_000, minimum=1)
 GRAPHQL_WS_MAX_CONNECTIONS_PER_IP = env_int("GRAPHQL_WS_MAX_CONNECTIONS_PER_IP", 100, minimum=1)
 

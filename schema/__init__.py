@@ -14,6 +14,8 @@ from schema.auth import AuthenticationExtension
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
 from schema.compiled.run import CompiledReads
+from schema.conversation.mutations import ConversationMutation
+from schema.conversation.types import CommentType, LikeType
 from schema.discovery.queries import DiscoveryQuery
 from schema.imports.mutations import ImportsMutation
 from schema.imports.queries import ImportsQuery
@@ -81,6 +83,7 @@ Mutation = merge_types(
         ModerationMutation,
         NotificationsMutation,
         ReadingMutation,
+        ConversationMutation,
         LendingMutation,
         MediaMutation,
         ImportsMutation,
@@ -133,6 +136,8 @@ schema = strawberry.Schema(
         ReadingListType,
         ReadingGoalType,
         ActivityType,
+        CommentType,
+        LikeType,
         NotificationType,
         BookCopyType,
         ReservationType,

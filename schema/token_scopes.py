@@ -5,7 +5,7 @@ the token's scopes:
 - queries and subscriptions need `READ`;
 - a mutation needs `WRITE` *and* must be listed in `WRITE_MUTATIONS` below: the reader's own
   reading data (shelves, progress, ratings, reviews, lists, goals, library imports and
-  exports), social actions (follows, notifications read) and lending. Every other mutation is
+  exports), social actions (follows, likes, comments, notifications read) and lending. Every other mutation is
   refused to every token (default deny): signing in, tokens, the password, the email, the
   profile, the account and its data export, and catalogue editing. A new mutation is refused
   to tokens until it is added here (tests/schema/accounts/test_token_scopes.py lists them all).
@@ -53,6 +53,11 @@ WRITE_MUTATIONS = frozenset(
         # Social actions and the reader's notifications
         "follow",
         "unfollow",
+        "like",
+        "unlike",
+        "addComment",
+        "updateComment",
+        "deleteComment",
         "markNotificationsRead",
         "blockUser",
         "unblockUser",

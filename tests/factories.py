@@ -25,6 +25,7 @@ from apps.accounts.models import (
 )
 from apps.catalog.editions import sync_from_book
 from apps.catalog.models import Author, Book, BookAuthor, Genre, Series
+from apps.conversation.models import Comment, Like
 from apps.imports.models import ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
@@ -308,3 +309,16 @@ def make_imported_book(book: Book | None = None, **kwargs):
 
     kwargs.setdefault("job", make_import_job())
     return ImportedBook.objects.create(book=book or make_book(), **kwargs)
+
+
+def make_comment(author: User | None = None, review: Review | None = None, **kwargs) -> Comment:
+    if review is None and "reading_list" not in kwargs:
+        review = make_review()
+    kwargs.setdefault("body", f"Comment {next_number()}")
+    return Comment.objects.create(author=author or make_user(), review=review, **kwargs)
+
+
+def make_like(user: User | None = None, review: Review | None = None, **kwargs) -> Like:
+    if review is None and not kwargs:
+        review = make_review()
+    return Like.objects.create(user=user or make_user(), review=review, **kwargs)

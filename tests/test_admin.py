@@ -36,6 +36,7 @@ from apps.catalog.models import (
     Genre,
     Series,
 )
+from apps.conversation.models import Comment, Like
 from apps.discovery.models import BookNeighbour, NeighbourRun
 from apps.imports.models import ImportedBook, ImportJob, ImportRowError
 from apps.lending.models import BookCopy, Reservation
@@ -106,6 +107,8 @@ FACTORIES = {
     ReadingGoal: f.make_reading_goal,
     Follow: f.make_follow,
     Activity: f.make_activity,
+    Comment: f.make_comment,
+    Like: f.make_like,
     NotificationType: f.make_notification_type,
     Notification: lambda: f.make_notification(target=f.make_book(), actor=f.make_user()),
     NotificationPreference: f.make_notification_preference,

@@ -217,6 +217,7 @@ def _profile(user: User) -> dict:
 
 def sections(user: User) -> dict[str, object]:
     """File name → content of every JSON file of the export."""
+    from apps.conversation.models import Comment, Like
     from apps.imports.models import ImportJob, ImportRowError
     from apps.lending.models import BookCopy, Reservation
     from apps.notifications.models import Notification, NotificationPreference
@@ -262,6 +263,12 @@ def sections(user: User) -> dict[str, object]:
         "ratings.json": _rows(Rating.objects.filter(user_id=uid).order_by("id"), drop=("user",)),
         "reviews.json": _rows(Review.objects.filter(user_id=uid).order_by("id"), drop=("user",)),
         "reading_lists.json": lists,
+        "comments.json": _rows(
+            Comment.objects.filter(author_id=uid).order_by("created_at", "id"), drop=("author",)
+        ),
+        "likes.json": _rows(
+            Like.objects.filter(user_id=uid).order_by("created_at", "id"), drop=("user",)
+        ),
         "reading_goals.json": _rows(
             ReadingGoal.objects.filter(user_id=uid).order_by("year"), drop=("user",)
         ),
@@ -342,6 +349,8 @@ COVERED = {
     "reading.Review",
     "reading.ReadingList",
     "reading.ReadingGoal",
+    "conversation.Comment",
+    "conversation.Like",
     "social.Follow",
     "social.Activity",
     "notifications.Notification",
@@ -379,6 +388,7 @@ profile.json                 your account (no password) and public profile
 shelves.json                 books on your shelves: status, dates, progress, private notes
 ratings.json, reviews.json   your ratings and reviews
 reading_lists.json           your lists and the books on them
+comments.json, likes.json    your comments and replies, and what you like
 reading_goals.json           your yearly goals
 follows.json                 whom you follow and who follows you
 activities.json              what your followers' feeds showed of you

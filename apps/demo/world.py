@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Profile, ProfileInterest, ProfileSocialLink, User
 from apps.catalog.models import Author, Book, BookAuthor, Edition, Genre, Series
+from apps.conversation.models import Comment, Like
 from apps.demo.bulk import update_rows
 from apps.demo.catalogue import build_catalogue
 from apps.demo.editions import build_editions, choose_editions
@@ -24,6 +25,7 @@ from apps.demo.lending import build_lending
 from apps.demo.lists import build_goals, build_lists
 from apps.demo.people import save_follows, save_profiles, save_users
 from apps.demo.shelves import build_shelves
+from apps.demo.talk import build_talk
 from apps.lending.models import BookCopy, Reservation
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 from apps.reading.models import (
@@ -58,6 +60,8 @@ SUMMARY_MODELS: list[type[models.Model]] = [
     BookCopy,
     Reservation,
     Activity,
+    Comment,
+    Like,
     NotificationType,
     Notification,
 ]
@@ -80,6 +84,7 @@ def build_world() -> dict[str, int]:
         lending = build_lending(shelves, timezone.now())
         build_activities(people, shelves, items, follows)
         build_notifications(follows, lending)
+        build_talk(users.values())
         recompute_book_ratings()
     return count_rows()
 
@@ -98,6 +103,9 @@ def clear_demo_data(users) -> None:
         Q(actor__in=users) | Q(target_type=user_type, target_id__in=[u.pk for u in users])
     ).delete()
     Follow.objects.filter(Q(follower__in=users) | Q(followee__in=users)).delete()
+    # Their comments and likes anywhere (those on their own things go with those things).
+    Like.objects.filter(user__in=users).delete()
+    Comment.objects.filter(author__in=users).delete()
     for model, field in [
         (BookCopy, "owner"),
         (ReadingList, "owner"),  # with its items

@@ -32,6 +32,10 @@ SENTENCES = {
     types.RESERVATION_CANCELLED: (
         "Your reservation of “{book_title}” was cancelled: the copy's owner left BookNest."
     ),
+    types.LIKED: "{actor} liked your {subject}.",
+    types.COMMENTED: "{actor} commented on your {subject}: “{excerpt}”",
+    types.REPLIED: "{actor} replied to your comment: “{excerpt}”",
+    types.MENTIONED: "{actor} mentioned you in a {subject}: “{excerpt}”",
 }
 
 

@@ -17,6 +17,10 @@ IMPORT_FINISHED = "import_finished"
 RESERVATION_CANCELLED = "reservation_cancelled"
 # Its row is created by apps/moderation's migration 0002 (the app that sends it).
 REPORT_RESOLVED = "report_resolved"
+LIKED = "liked"
+COMMENTED = "commented"
+REPLIED = "replied"
+MENTIONED = "mentioned"
 
 
 class TypeDefaults(NamedTuple):
@@ -77,6 +81,20 @@ DEFAULTS: tuple[TypeDefaults, ...] = (
         "Moderators looked at something you reported.",
         True,
         False,
+    ),
+    TypeDefaults(
+        LIKED, "Liked", "Someone liked your review, list, activity or comment.", True, False
+    ),
+    TypeDefaults(
+        COMMENTED, "New comment", "Someone commented on your review or reading list.", True, False
+    ),
+    TypeDefaults(REPLIED, "Reply", "Someone replied to your comment.", True, False),
+    TypeDefaults(
+        MENTIONED,
+        "Mention",
+        "Someone mentioned you (@username) in a comment or review.",
+        True,
+        True,
     ),
 )
 

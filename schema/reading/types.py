@@ -20,6 +20,7 @@ from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader, EditionByIdLoader
 from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
+from schema.conversation.fields import commentable, likeable
 from schema.enums import ModerationStatusEnum, PrivacyEnum, ReadingStatusEnum
 from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
@@ -139,7 +140,7 @@ class RatingType(OwnedByUser, PkId, relay.Node):
 
 
 @strawberry_django.type(models.Review, name="Review")
-class ReviewType(OwnedByUser, PkId, relay.Node):
+class ReviewType(OwnedByUser, likeable("review"), commentable("review"), PkId, relay.Node):
     """A reader's review of a book."""
 
     title: str = model_field(description="Headline, or empty.")
@@ -186,7 +187,7 @@ class ReadingListItemType(PkId, relay.Node):
 
 
 @strawberry_django.type(models.ReadingList, name="ReadingList")
-class ReadingListType(PkId, relay.Node):
+class ReadingListType(likeable("reading_list"), commentable("reading_list"), PkId, relay.Node):
     """A reader's own ordered list of books."""
 
     name: str = model_field(description="Name of the list.")

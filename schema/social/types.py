@@ -17,6 +17,7 @@ from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.compiled.forms import OneOf, Rows, sql
 from schema.context import Info
+from schema.conversation.fields import likeable
 from schema.discovery.targets import load_target, target_rows
 from schema.enums import PrivacyEnum, VerbEnum
 from schema.fields import PkId, model_field
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     name="Activity",
     description="Something a reader did: “Ada finished Dune”, “Ada rated Dune 4.5”.",
 )
-class ActivityType(PkId, relay.Node):
+class ActivityType(likeable("activity"), PkId, relay.Node):
     """Something a reader did: “Ada finished Dune”, “Ada rated Dune 4.5”."""
 
     verb: VerbEnum = model_field(description="What happened.")

@@ -19,6 +19,7 @@ from strawberry import relay
 
 from apps.accounts.models import User
 from apps.catalog.selectors import current_book
+from apps.conversation.models import Comment
 from apps.core.errors import ErrorCode
 from apps.core.events import book_group, import_group, user_group
 from apps.imports.models import ImportJob
@@ -31,6 +32,7 @@ from apps.social.blocking import blocked_between
 from apps.social.models import Activity, Follow, Mute
 from schema.auth import require_user
 from schema.context import Context, Info
+from schema.conversation.types import CommentType
 from schema.lending.types import ReservationType
 from schema.notifications.types import NotificationType
 from schema.reading.types import RatingType, ReviewType
@@ -65,9 +67,10 @@ def local_id(global_id: relay.GlobalID, type_name: str) -> int:
 
 
 def _across_block(info: Info, event: BookActivityEvent) -> bool:
-    """Whether a public book event comes from a reader with a block with the viewer."""
+    """Whether a public review or rating event comes from a reader with a block with the
+    viewer (a comment's is `seen_by_viewer`'s rule)."""
     author = event.review or event.rating
-    return blocked_between(info.context.viewer_id, author.user_id)
+    return author is not None and blocked_between(info.context.viewer_id, author.user_id)
 
 
 def followee_ids(viewer_id: int) -> list[int]:
@@ -167,8 +170,8 @@ class Subscription:
                         yield activity
 
     @strawberry.subscription(
-        description="New public ratings and reviews of one book, for a book page that updates "
-        "itself. No login needed."
+        description="New public ratings and reviews of one book, and new comments on its public "
+        "reviews, for a book page that updates itself. No login needed."
     )
     async def book_activity(
         self,
@@ -192,7 +195,21 @@ class Subscription:
                 rows = Review.objects.filter(pk=message["review_id"]).select_related("book")
                 review = visible(ReviewType, rows, ANYONE)
                 return review and BookActivityEvent(book=review.book, rating=None, review=review)
+            if message["event"] == "comment_added":
+                rows = Comment.objects.filter(pk=message["comment_id"]).select_related(
+                    "review__book"
+                )
+                comment = visible(CommentType, rows, ANYONE)
+                return comment and BookActivityEvent(
+                    book=comment.review.book, rating=None, review=None, comment=comment
+                )
             return None
+
+        def seen_by_viewer(comment_id: int) -> bool:
+            # Public news read once for all, then the one rule per logged-in subscriber: a
+            # comment is absent for a reader with a block either way with its author.
+            rows = Comment.objects.filter(pk=comment_id)
+            return visible(CommentType, rows, info) is not None
 
         async with listening(info, [book_group(book.pk)]) as listener:
             async for message in listener.messages():
@@ -201,8 +218,12 @@ class Subscription:
                     event = await shared(("bookActivity", message["event_id"]), load, message)
                 else:
                     event = await db(load, message)
-                if event is not None and not await db(_across_block, info, event):
-                    yield event
+                if event is None or await db(_across_block, info, event):
+                    continue
+                per_viewer = event.comment is not None and info.context.viewer_id
+                if per_viewer and not await db(seen_by_viewer, event.comment.pk):
+                    continue
+                yield event
 
     @strawberry.subscription(
         description="Counters and state of one of the viewer's import jobs: the current state "

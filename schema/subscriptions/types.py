@@ -12,6 +12,7 @@ from apps.lending.events import ReservationChange
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
     from schema.catalog.types import BookType
+    from schema.conversation.types import CommentType
     from schema.lending.types import ReservationType
     from schema.notifications.types import NotificationType
     from schema.reading.types import RatingType, ReviewType
@@ -22,6 +23,7 @@ ReservationRef = Annotated["ReservationType", strawberry.lazy("schema.lending.ty
 NotificationRef = Annotated["NotificationType", strawberry.lazy("schema.notifications.types")]
 RatingRef = Annotated["RatingType", strawberry.lazy("schema.reading.types")]
 ReviewRef = Annotated["ReviewType", strawberry.lazy("schema.reading.types")]
+CommentRef = Annotated["CommentType", strawberry.lazy("schema.conversation.types")]
 
 ReservationChangeEnum = strawberry.enum(
     ReservationChange,
@@ -53,14 +55,19 @@ class FollowEvent:
     )
 
 
-@strawberry.type(description="A new public rating or review of a book.")
+@strawberry.type(description="A new public rating, review or comment on a review of a book.")
 class BookActivityEvent:
     book: BookRef = strawberry.field(description="The book.")
     rating: RatingRef | None = strawberry.field(
-        description="The new or changed rating; null when the event is a review."
+        description="The new or changed rating; null when the event is not a rating."
     )
     review: ReviewRef | None = strawberry.field(
-        description="The new review; null when the event is a rating."
+        description="The new review; null when the event is not a review."
+    )
+    comment: CommentRef | None = strawberry.field(
+        default=None,
+        description="The new comment (or reply) on a public review of the book; null when the "
+        "event is not a comment.",
     )
 
 

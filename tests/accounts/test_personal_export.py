@@ -55,6 +55,10 @@ def export_and_download(gql, client, user, capture) -> zipfile.ZipFile:
 def test_the_zip_holds_the_readers_data_as_json_and_csv(
     gql, client, world, django_capture_on_commit_callbacks
 ):
+    from tests.factories import make_comment, make_like
+
+    liked = make_like(world.ada)
+    make_comment(world.ada, liked.review, body="Nice one")
     archive = export_and_download(gql, client, world.ada, django_capture_on_commit_callbacks)
 
     names = set(archive.namelist())
@@ -65,6 +69,8 @@ def test_the_zip_holds_the_readers_data_as_json_and_csv(
         "ratings.json",
         "reviews.json",
         "reading_lists.json",
+        "comments.json",
+        "likes.json",
         "reading_goals.json",
         "follows.json",
         "activities.json",
@@ -107,6 +113,10 @@ def test_the_zip_holds_the_readers_data_as_json_and_csv(
     assert reading_list["name"] == "Desert island"
     assert [i["book_title"] for i in reading_list["items"]] == ["Kim"]
     assert load("reading_goals.json")[0]["books_target"] == 12
+    assert [(c["body"], c["review_id"]) for c in load("comments.json")] == [
+        ("Nice one", liked.review_id)
+    ]
+    assert [like["review_id"] for like in load("likes.json")] == [liked.review_id]
     follows = load("follows.json")
     assert [f["username"] for f in follows["following"]] == ["bob"]
     assert [f["username"] for f in follows["followers"]] == ["carol"]

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from strawberry.relay import to_base64
 
 from apps.catalog.editions import create_edition, update_edition
+from apps.conversation.models import Comment, Like
 from apps.core.models import Privacy
 from apps.reading.models import ReadingList, ReadingStatus
 from apps.social.models import Verb
@@ -207,6 +208,7 @@ def build() -> SimpleNamespace:
     people["pub"].profile.avatar.name = "avatars/1/fedcba9876543210-large.webp"
     people["pub"].profile.save(update_fields=["avatar"])
     safety = _safety(books, people, fan)
+    talk(people, fan, stranger)
     return SimpleNamespace(
         genre=genre,
         books=books,
@@ -263,6 +265,51 @@ def _safety(books, people, fan) -> SimpleNamespace:
     return SimpleNamespace(blk=blk, sus=sus)
 
 
+CONVERSATION = """query Conversation($id: ID!, $u: String!, $first: Int!) {
+  book(id: $id) { title reviews(first: $first) { edges { node {
+    title likeCount viewerHasLiked commentCount
+    likes(first: 2) { totalCount pageInfo { hasNextPage } edges { cursor node { user { username } } } }
+    comments(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { node {
+      id body isEdited editedAt canEdit likeCount viewerHasLiked author { username }
+      replyTo { id } review { title }
+      replies(first: 2) { totalCount edges { node { body author { username } replyTo { body } } } }
+    } } }
+  } } } }
+  reviews(username: $u, first: 5) { edges { node { title commentCount comments(first: 2) {
+    edges { node { body } } } } } }
+  readingLists(owner: $u) { edges { node { name likeCount viewerHasLiked commentCount
+    comments(first: 2) { totalCount edges { node { body readingList { name } } } } } } }
+  userActivity(username: $u, first: 10) { edges { node { verb likeCount viewerHasLiked
+    likes(first: 5) { edges { node { user { username } } } } } } }
+}"""
+
+
+def talk(people: dict, fan, stranger) -> None:
+    """Comments, replies and likes on everyone's things, by readers of every privacy; `stranger`
+    and `pub` have a block between them (so each one's comments and likes are absent for the
+    other)."""
+    from apps.reading.models import Review
+    from apps.social.models import Activity, Block
+
+    talkers = [fan, stranger, *people.values()]
+    for review in Review.objects.filter(user__in=people.values()):
+        for n, author in enumerate(talkers):
+            if n % 2 == review.pk % 2:
+                continue
+            top = Comment.objects.create(author=author, review=review, body=f"{author} on {review}")
+            Comment.objects.create(author=review.user, review=review, reply_to=top, body="thanks")
+            Like.objects.create(user=author, review=review)
+            Like.objects.create(user=review.user, comment=top)
+    for reading_list in ReadingList.objects.filter(owner__in=people.values()):
+        Comment.objects.create(author=fan, reading_list=reading_list, body=f"fan on {reading_list}")
+        Like.objects.create(user=stranger, reading_list=reading_list)
+    for activity in Activity.objects.filter(actor__in=people.values()):
+        Like.objects.create(user=fan, activity=activity)
+        Like.objects.create(user=people["pri"], activity=activity)
+    Comment.objects.filter(author=fan).update(edited_at=Comment.objects.first().created_at)
+    Block.objects.create(blocker=people["pub"], blocked=stranger)
+
+
 def documents(world) -> dict[str, tuple[str, dict]]:
     book = to_base64("Book", world.books[0].pk)
     reading_list = to_base64("ReadingList", world.lists["fol followers"].pk)
@@ -290,4 +337,6 @@ def documents(world) -> dict[str, tuple[str, dict]]:
         "safety, suspended reader": (SAFETY, {"id": book, "u": "sus"}),
         "moderation queue": (MODERATION_QUEUE, {}),
         "connections without arguments": (CONNECTIONS_WITHOUT_ARGUMENTS, {}),
+        "conversation": (CONVERSATION, {"id": book, "u": "fol", "first": 20}),
+        "conversation, public reader": (CONVERSATION, {"id": book, "u": "pub", "first": 2}),
     }

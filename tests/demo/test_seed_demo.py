@@ -12,6 +12,7 @@ from django.db.models import F
 from apps.accounts.models import Profile, User
 from apps.catalog.isbn import is_valid_isbn10, is_valid_isbn13, isbn10_to_isbn13
 from apps.catalog.models import Book, Edition, Genre
+from apps.conversation.models import Comment, Like
 from apps.core.models import Privacy
 from apps.demo.catalogue import read_rows
 from apps.lending.models import Reservation, ReservationStatus
@@ -42,8 +43,22 @@ def world_state() -> dict:
     return {
         "counts": {
             model.__name__: model.objects.count()
-            for model in (Book, User, UserBook, Rating, Review, ReadingList, Follow, Activity)
+            for model in (
+                Book,
+                User,
+                UserBook,
+                Rating,
+                Review,
+                ReadingList,
+                Follow,
+                Activity,
+                Comment,
+                Like,
+            )
         },
+        "comments": set(
+            Comment.objects.values_list("author__username", "review__book__goodreads_id", "body")
+        ),
         "ratings": set(Rating.objects.values_list("user__username", "book__goodreads_id", "value")),
         "shelves": set(
             UserBook.objects.values_list(
@@ -263,3 +278,15 @@ def test_seed_demo_has_works_with_several_editions_and_readers_naming_theirs():
         == before
     )
     assert Edition.objects.filter(book=hunger).count() == 4
+
+
+def test_seed_demo_readers_talk_about_public_reviews():
+    seed()
+    comments = Comment.objects.select_related("review")
+    assert comments.filter(reply_to__isnull=True).count() >= 5
+    assert all(c.review.privacy == "public" for c in comments)
+    replies = comments.filter(reply_to__isnull=False)
+    assert replies.count() == comments.filter(reply_to__isnull=True).count()
+    assert all(r.author_id == r.review.user_id for r in replies)  # the review's author answers
+    assert Like.objects.filter(review__isnull=False).count() >= 5
+    assert Like.objects.filter(comment__isnull=False).exists()

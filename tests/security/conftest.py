@@ -17,6 +17,7 @@ from django.utils import timezone
 from strawberry.relay import to_base64
 
 from apps.accounts.tokens import create_access_token
+from apps.conversation.models import Comment, Like
 from apps.core.models import Privacy
 from apps.lending.models import ReservationStatus
 from apps.reading.models import ReadingStatus
@@ -137,6 +138,9 @@ def build_seed() -> Seed:
         make_activity(reader, wizard),
     ]
     make_reading_list_item(public[7], wizard)
+    public_review = public[5]
+    public_comment = Comment.objects.create(author=reader, review=public_review, body="Agreed!")
+    public += [public_comment, Like.objects.create(user=reader, comment=public_comment)]
 
     copy = make_book_copy(tombs, owner=follower)
     job = make_import_job(victim)
@@ -161,6 +165,19 @@ def build_seed() -> Seed:
         "import row error": make_import_row_error(job),
         "activity": make_activity(victim, agnes, privacy=Privacy.PRIVATE),
     }
+    # Comments are as private as what they are on; a like is absent when what is liked is, or
+    # when the liker's profile is.
+    private["comment"] = Comment.objects.create(
+        author=victim, review=private["review"], body="Note to self"
+    )
+    private["reply"] = Comment.objects.create(
+        author=victim, review=private["review"], reply_to=private["comment"], body="Again"
+    )
+    private["comment on list"] = Comment.objects.create(
+        author=victim, reading_list=private_list, body="Secret"
+    )
+    private["like"] = Like.objects.create(user=victim, review=public_review)
+    private["like of hidden review"] = Like.objects.create(user=victim, review=private["review"])
     guarded_list = make_reading_list(guarded, name="For friends", privacy=Privacy.FOLLOWERS)
     followers_only = {
         "list": guarded_list,
@@ -169,6 +186,13 @@ def build_seed() -> Seed:
         "rating": make_rating(guarded, tombs, value=Decimal("3.0")),
     }
     make_reading_list_item(guarded_list, tombs)
+    followers_only["comment"] = Comment.objects.create(
+        author=follower, review=followers_only["review"], body="Friends only"
+    )
+    followers_only["like"] = Like.objects.create(user=follower, reading_list=guarded_list)
+    followers_only["comment like"] = Like.objects.create(
+        user=follower, comment=followers_only["comment"]
+    )
     make_notification(reader, target=wizard)
     return Seed(
         reader=reader,

@@ -26,8 +26,10 @@ from django.test.utils import CaptureQueriesContext
 from strawberry.relay import to_base64
 
 from apps.accounts.tokens import access_token_payload, create_access_token
+from apps.conversation.models import Comment, Like
 from apps.notifications.models import Notification
 from apps.reading.models import ReadingList, Review
+from apps.social.models import Block
 from tests.factories import make_user
 from tests.schema.accounts.helpers import PASSWORD, REFRESH, TOKEN_AUTH
 from tests.schema.accounts.test_auth_attacks import (
@@ -228,8 +230,13 @@ PRIVATE_KINDS = [
     "import job",
     "import row error",
     "activity",
+    "comment",
+    "reply",
+    "comment on list",
+    "like",
+    "like of hidden review",
 ]
-FOLLOWERS_ONLY_KINDS = ["list", "review", "shelf", "rating"]
+FOLLOWERS_ONLY_KINDS = ["list", "review", "shelf", "rating", "comment", "like", "comment like"]
 
 
 def never_existed(obj) -> str:
@@ -398,6 +405,44 @@ MUTATIONS_ON_HIDDEN = {
         "mutation($id: ID!) { deleteReview(id: $id) { errors { code field } } }",
         "review",
     ),
+    "like": (
+        "mutation($id: ID!) { like(subjectId: $id) { errors { code field } } }",
+        "review",
+    ),
+    "likeList": (
+        "mutation($id: ID!) { likeList: like(subjectId: $id) { errors { code field } } }",
+        "list",
+    ),
+    "likeActivity": (
+        "mutation($id: ID!) { likeActivity: like(subjectId: $id) { errors { code field } } }",
+        "activity",
+    ),
+    "likeComment": (
+        "mutation($id: ID!) { likeComment: like(subjectId: $id) { errors { code field } } }",
+        "comment",
+    ),
+    "unlike": (
+        "mutation($id: ID!) { unlike(subjectId: $id) { errors { code field } } }",
+        "like of hidden review",
+    ),
+    "addComment": (
+        'mutation($id: ID!) { addComment(subjectId: $id, body: "Pwned") '
+        "{ errors { code field } } }",
+        "review",
+    ),
+    "commentOnList": (
+        'mutation($id: ID!) { commentOnList: addComment(subjectId: $id, body: "Pwned") '
+        "{ errors { code field } } }",
+        "list",
+    ),
+    "updateComment": (
+        'mutation($id: ID!) { updateComment(id: $id, body: "Pwned") { errors { code field } } }',
+        "comment",
+    ),
+    "deleteComment": (
+        "mutation($id: ID!) { deleteComment(id: $id) { errors { code field } } }",
+        "comment",
+    ),
     "cancelReservation": (
         "mutation($id: ID!) { cancelReservation(reservationId: $id) { errors { code field } } }",
         "reservation",
@@ -419,11 +464,33 @@ def test_mutations_on_another_readers_private_objects_are_not_found(client, seed
     obj = seed.private[kind]
     before = obj.__class__.objects.filter(pk=obj.pk).values().first()
 
+    talk = (Comment.objects.count(), Like.objects.count())
+
     answer = as_viewer(client, seed.stranger, query, {"id": gid(obj), "book": gid(seed.books[0])})
 
     assert "errors" not in answer, answer
     assert [error["code"] for error in answer["data"][mutation]["errors"]] == ["NOT_FOUND"]
     assert obj.__class__.objects.filter(pk=obj.pk).values().first() == before
+    assert (Comment.objects.count(), Like.objects.count()) == talk
+
+
+@pytest.mark.parametrize("direction", ["blocked by the author", "blocking the author"])
+@pytest.mark.parametrize("field", ["node", "nodes"])
+def test_comments_and_likes_across_a_block_are_absent(client, seed, direction, field):
+    """The reader's public comment and like: absent for a reader with a block either way with
+    them, as a never-existed object is; present for everyone else."""
+    comment = Comment.objects.get(body="Agreed!")
+    like = Like.objects.get(comment=comment)
+    for obj in (comment, like):
+        assert_present(client, seed.stranger, obj)
+    if direction == "blocked by the author":
+        Block.objects.create(blocker=seed.reader, blocked=seed.stranger)
+    else:
+        Block.objects.create(blocker=seed.stranger, blocked=seed.reader)
+    for obj in (comment, like):
+        assert_absent(client, seed.stranger, obj, field)
+        assert_present(client, seed.follower, obj)
+        assert_present(client, None, obj)
 
 
 def test_followers_only_review_cannot_be_edited_by_a_non_follower(client, seed):

@@ -15,6 +15,7 @@ from apps.core.validation import clean_text
 from apps.reading.models import Review
 from apps.reading.services._common import activity_privacy, check_privacy, get_book
 from apps.social.activity import record_activity, remove_activities
+from apps.social.mentions import notify_mentions
 from apps.social.models import Activity, Verb
 from apps.social.visibility import can_see
 
@@ -51,6 +52,7 @@ def create_review(
         )
         if shown_to == Privacy.PUBLIC:  # a book page's live stream (`bookActivity`) is public
             publish(book_group(book.pk), "review_added", {"review_id": review.pk})
+        _mention(user, review)
     return review
 
 
@@ -65,6 +67,7 @@ def update_review(
     """Change the given fields of the reader's own review (None leaves a field as it is)."""
     with transaction.atomic():
         review = own_review(user, review_id)
+        before = f"{review.title}\n{review.body}"
         if title is not None:
             review.title = clean_text(title, field="title", max_length=TITLE_MAX)
         if body is not None:
@@ -80,7 +83,20 @@ def update_review(
             target_id=review.pk,
             verb=Verb.REVIEWED,
         ).update(privacy=activity_privacy(user, review.privacy), data={"spoiler": review.spoiler})
+        _mention(user, review, before=before)
     return review
+
+
+def _mention(user, review: Review, *, before: str = "") -> None:
+    """Readers newly mentioned (`@username`) in the review, who may see it, are notified."""
+    notify_mentions(
+        user,
+        f"{review.title}\n{review.body}",
+        target=review,
+        can_see=lambda reader: can_see(reader, review.user_id, review.privacy),
+        data={"username": user.username, "subject": "review", "excerpt": review.body[:140]},
+        before=before,
+    )
 
 
 def delete_review(user, review_id: int) -> int:

@@ -23,7 +23,7 @@ def visible_rows(kind: str, viewer):
     if kind == "reading_list":
         return ReadingList.objects.filter(visible_q(viewer, owner="owner"))
     if kind == "activity":
-        return Activity.objects.filter(visible_q(viewer, owner="actor"))
+        return Activity.objects.filter(visible_q(viewer, owner="actor", moderated=False))
     return Comment.objects.filter(comment_visible_q(viewer))
 
 

@@ -47,7 +47,9 @@ def like_subject_visible_q(viewer) -> Q:
         )
         | (
             Q(activity__isnull=False)
-            & visible_q(viewer, owner="activity__actor", privacy="activity__privacy")
+            & visible_q(
+                viewer, owner="activity__actor", privacy="activity__privacy", moderated=False
+            )
         )
         | (Q(comment__isnull=False) & comment_visible_q(viewer, prefix="comment__"))
     )

@@ -49,9 +49,15 @@ def test_every_document_answers_the_same_on_both_paths_for_every_viewer(gql, wor
 
 @pytest.mark.parametrize(
     "screen",
-    ["book page", "book page with editions", "profile", "feed", "reading list", "books page"],
-    "screen",
-    ["book page", "profile", "feed", "reading list", "books page", "conversation"],
+    [
+        "book page",
+        "book page with editions",
+        "profile",
+        "feed",
+        "reading list",
+        "books page",
+        "conversation",
+    ],
 )
 def test_a_screen_is_one_sql_statement(gql, world, screen):
     needs_postgres()

@@ -280,6 +280,7 @@ def test_seed_demo_has_works_with_several_editions_and_readers_naming_theirs():
     assert Edition.objects.filter(book=hunger).count() == 4
 
 
+@pytest.mark.django_db
 def test_seed_demo_readers_talk_about_public_reviews():
     seed()
     comments = Comment.objects.select_related("review")

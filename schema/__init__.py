@@ -18,6 +18,8 @@ from schema.discovery.queries import DiscoveryQuery
 from schema.imports.mutations import ImportsMutation
 from schema.imports.queries import ImportsQuery
 from schema.imports.types import ImportJobType, ImportRowErrorType
+from schema.impressions.mutations import ImpressionsMutation
+from schema.impressions.types import ContentWarningType, QuoteType
 from schema.introspection import IntrospectionSwitch
 from schema.lending.mutations import LendingMutation
 from schema.lending.queries import LendingQuery
@@ -35,6 +37,7 @@ from schema.ratelimit import RateLimit
 from schema.reading.mutations import ReadingMutation
 from schema.reading.queries import ReadingQuery
 from schema.reading.types import (
+    JournalEntryType,
     RatingType,
     ReadingGoalType,
     ReadingListType,
@@ -74,6 +77,7 @@ Mutation = merge_types(
         SocialMutation,
         NotificationsMutation,
         ReadingMutation,
+        ImpressionsMutation,
         LendingMutation,
         MediaMutation,
         ImportsMutation,
@@ -116,6 +120,9 @@ schema = strawberry.Schema(
         ReviewType,
         ReadingListType,
         ReadingGoalType,
+        JournalEntryType,
+        QuoteType,
+        ContentWarningType,
         ActivityType,
         NotificationType,
         BookCopyType,

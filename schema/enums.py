@@ -4,6 +4,7 @@ import strawberry
 
 from apps.catalog.models import AuthorRole, BookFormat
 from apps.core.models import Privacy
+from apps.impressions.models import Driver, Mood, Pace, Severity
 from apps.lending.models import CopyCondition, ReservationStatus
 from apps.reading.models import ReadingStatus
 from apps.social.models import Verb
@@ -29,3 +30,13 @@ ReservationStatusEnum = strawberry.enum(
     description="Where a reservation is: in the queue, ready, on loan, or ended.",
 )
 VerbEnum = strawberry.enum(Verb, name="ActivityVerb", description="What a reader did.")
+MoodEnum = strawberry.enum(Mood, name="Mood", description="How a book feels (readers' tags).")
+PaceEnum = strawberry.enum(Pace, name="Pace", description="How fast a book reads.")
+DriverEnum = strawberry.enum(
+    Driver, name="Driver", description="Whether a book is driven by its plot or its characters."
+)
+SeverityEnum = strawberry.enum(
+    Severity,
+    name="ContentWarningSeverity",
+    description="How graphic a book's treatment of a content warning is.",
+)

@@ -1,24 +1,48 @@
 """Progress towards yearly reading goals: what was read in a year, and the schedule.
 
 A book counts for a year when it is on the reader's `read` shelf with `finished_at` in that
-year; its pages are the catalogue's page count (books without one add no pages). A book read
-twice counts once, in the year of its latest finish: shelves keep one finish date per book.
+year; its pages and minutes are those of the shelf entry (`entry_pages`, `entry_minutes`: the one
+place that says what a shelf entry's length is). A book read twice counts once, in the year of
+its latest finish: shelves keep one finish date per book.
 """
 
 import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, IntegerField, Sum, Value
 from django.db.models.functions import ExtractYear
 
 from apps.reading.models import ReadingStatus, UserBook
+
+
+def entry_pages(prefix: str = ""):
+    """The pages of a shelf entry, as an expression on `UserBook` rows (`prefix` is the path to
+    the entry, e.g. "user_book__"); NULL when unknown.
+
+    The length of what a reader reads is the catalogue book's until shelf entries name an
+    edition (issue 19): then this and `entry_minutes` read the edition's, and nothing else
+    changes.
+    """
+    return F(f"{prefix}book__pages")
+
+
+def entry_minutes(prefix: str = ""):
+    """The listening minutes of a shelf entry (audiobooks), as an expression; 0 until shelf
+    entries name an edition with a duration (see `entry_pages`)."""
+    return Value(0, output_field=IntegerField())
+
+
+def pages_of(user_book) -> int | None:
+    """`entry_pages` for one loaded entry (its book loaded or loadable)."""
+    return user_book.book.pages
 
 
 @dataclass(frozen=True)
 class YearRead:
     books: int = 0
     pages: int = 0
+    minutes: int = 0
 
 
 def read_in_years(keys: list[tuple[int, int]]) -> dict[tuple[int, int], YearRead]:
@@ -33,10 +57,13 @@ def read_in_years(keys: list[tuple[int, int]]) -> dict[tuple[int, int], YearRead
         )
         .annotate(year=ExtractYear("finished_at"))
         .values("user_id", "year")
-        .annotate(books=Count("id"), pages=Sum("book__pages"))
-        .values_list("user_id", "year", "books", "pages")
+        .annotate(books=Count("id"), pages=Sum(entry_pages()), minutes=Sum(entry_minutes()))
+        .values_list("user_id", "year", "books", "pages", "minutes")
     )
-    found = {(user_id, year): YearRead(books, pages or 0) for user_id, year, books, pages in rows}
+    found = {
+        (user_id, year): YearRead(books, pages or 0, minutes or 0)
+        for user_id, year, books, pages, minutes in rows
+    }
     return {key: found.get(key, YearRead()) for key in keys}
 
 

@@ -25,6 +25,10 @@ from apps.accounts import models
 from apps.accounts.models import SocialPlatform
 from apps.accounts.personal_tokens import live_tokens
 from apps.core.models import Privacy
+from apps.impressions.models import Quote
+from apps.impressions.quotes import user_quotes
+from apps.reading.models import UpNextItem
+from apps.reading.selectors import profile_visible_q
 from apps.social.models import Follow
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import (
@@ -48,6 +52,8 @@ from schema.permissions import require_owner
 
 if TYPE_CHECKING:
     from schema.catalog.types import GenreType
+    from schema.impressions.types import QuoteType
+    from schema.reading.types import UpNextItemType
 
 SocialPlatformEnum = strawberry.enum(
     SocialPlatform, name="SocialPlatform", description="Where a social link points."
@@ -261,6 +267,33 @@ class UserType(PkId, relay.Node):
     )
     def following(self, info: Info) -> QuerySet[models.User]:
         return following_of(self.pk, info.context.user)
+
+    @connection(
+        CursorConnection[Annotated["QuoteType", strawberry.lazy("schema.impressions.types")]],
+        description="Quotes this reader kept that the viewer may see, newest first.",
+    )
+    async def quotes(self, info: Info) -> QuerySet[Quote]:
+        # Visibility: `QuoteType.get_queryset` narrows every list of quotes.
+        return user_quotes(self.pk)
+
+    @sql(Rows(lambda row, viewer: _up_next(row.pk, viewer), many=True))
+    @strawberry_django.field(
+        description="The books this reader means to read next, in order (at most 10). Empty "
+        "when their profile privacy hides their shelves from the viewer."
+    )
+    async def up_next(
+        self, info: Info
+    ) -> list[Annotated["UpNextItemType", strawberry.lazy("schema.reading.types")]]:
+        return await sync_to_async(list)(_up_next(self.pk, info.context.user))
+
+
+def _up_next(user_id, viewer) -> QuerySet[UpNextItem]:
+    """A reader's queue as `viewer` may see it: the rule of their shelves."""
+    return (
+        UpNextItem.objects.filter(user_id=user_id)
+        .filter(profile_visible_q(viewer))
+        .order_by("position")
+    )
 
 
 def _profile_visible_q(user_id: int, viewer) -> Exists:

@@ -11,8 +11,19 @@ own vote, written under that vote's row lock.
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from apps.catalog.models import Book
 from apps.core.errors import Conflict, Invalid, NotAllowed
@@ -46,7 +57,8 @@ class WarningInput:
 @dataclass
 class Traits:
     voters: int = 0
-    moods: list[tuple[str, float]] = field(default_factory=list)  # (mood, share)
+    # (value, share) for every value of the closed lists, most chosen first, ties by value
+    moods: list[tuple[str, float]] = field(default_factory=list)
     pace: list[tuple[str, float]] = field(default_factory=list)
     drivers: list[tuple[str, float]] = field(default_factory=list)
     warnings: list[tuple[str, str, int]] = field(default_factory=list)  # (name, severity, count)
@@ -123,29 +135,29 @@ def book_traits(book_ids: list[int]) -> dict[int, Traits]:
     votes = BookTraitVote.objects.filter(book_id__in=book_ids)
     for book_id, n in votes.values("book_id").annotate(n=Count("id")).values_list("book_id", "n"):
         found[book_id].voters = n
-    moods = (
-        BookTraitMood.objects.filter(book_id__in=book_ids)
-        .values("book_id", "mood")
-        .annotate(n=Count("id"))
-        .order_by("book_id", "-n", "mood")
-        .values_list("book_id", "mood", "n")
-    )
-    for book_id, mood, n in moods:
-        found[book_id].moods.append((mood, n / found[book_id].voters))
+    counts: dict[tuple[int, str, str], int] = {}
+    moods = BookTraitMood.objects.filter(book_id__in=book_ids).values("book_id", "mood")
+    for book_id, mood, n in moods.annotate(n=Count("id")).values_list("book_id", "mood", "n"):
+        counts[(book_id, "moods", mood)] = n
     for column, target in (("pace", "pace"), ("driver", "drivers")):
-        rows = (
-            votes.exclude(**{column: ""})
-            .values("book_id", column)
-            .annotate(n=Count("id"))
-            .order_by("book_id", "-n", column)
-            .values_list("book_id", column, "n")
-        )
-        for book_id, value, n in rows:
-            getattr(found[book_id], target).append((value, n / found[book_id].voters))
-    warnings = (
+        rows = votes.exclude(**{column: ""}).values("book_id", column).annotate(n=Count("id"))
+        for book_id, value, n in rows.values_list("book_id", column, "n"):
+            counts[(book_id, target, value)] = n
+    for book_id, traits in found.items():
+        for target, values in (
+            ("moods", Mood.values),
+            ("pace", Pace.values),
+            ("drivers", Driver.values),
+        ):
+            tally = {value: counts.get((book_id, target, value), 0) for value in values}
+            shares = [(v, n / traits.voters if traits.voters else 0.0) for v, n in tally.items()]
+            shares.sort(key=lambda pair: (-tally[pair[0]], pair[0]))
+            setattr(traits, target, shares)
+    warnings = (  # by name in the database's order: ties keep it (a stable sort below)
         BookTraitWarning.objects.filter(book_id__in=book_ids)
         .values("book_id", "warning__name", "severity")
         .annotate(n=Count("id"))
+        .order_by("warning__name")
         .values_list("book_id", "warning__name", "severity", "n")
     )
     per_name: dict[tuple[int, str], dict[str, int]] = {}
@@ -155,8 +167,47 @@ def book_traits(book_ids: list[int]) -> dict[int, Traits]:
         severity = max(counts, key=lambda s: (counts[s], SEVERITY_RANK[s]))
         found[book_id].warnings.append((name, severity, sum(counts.values())))
     for traits in found.values():
-        traits.warnings.sort(key=lambda w: (-w[2], w[0]))
+        traits.warnings.sort(key=lambda w: -w[2])
     return found
+
+
+# Readers who tagged the book, as an expression on `Book` rows.
+VOTERS = Coalesce(
+    Subquery(
+        BookTraitVote.objects.filter(book_id=OuterRef("pk"))
+        .values("book_id")
+        .annotate(n=Count("id"))
+        .values("n"),
+        output_field=IntegerField(),
+    ),
+    0,
+)
+_GRAVITY = Case(
+    *(When(severity=s, then=Value(rank)) for s, rank in SEVERITY_RANK.items()),
+    output_field=IntegerField(),
+)
+
+
+def reported_warnings(book_id) -> QuerySet[ContentWarning]:
+    """The content warnings reported for a book, annotated with `reports` (readers) and
+    `top_severity` (the most given, the graver on a tie), most reported first, then by name."""
+    reports = BookTraitWarning.objects.filter(book_id=book_id, warning_id=OuterRef("pk"))
+    return (
+        ContentWarning.objects.filter(Exists(reports))
+        .annotate(
+            reports=Subquery(
+                reports.values("warning_id").annotate(n=Count("id")).values("n"),
+                output_field=IntegerField(),
+            ),
+            top_severity=Subquery(
+                reports.values("severity")
+                .annotate(n=Count("id"), gravity=_GRAVITY)
+                .order_by("-n", "-gravity")
+                .values("severity")[:1]
+            ),
+        )
+        .order_by("-reports", "name")
+    )
 
 
 def filter_books_by_traits(

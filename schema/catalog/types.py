@@ -40,8 +40,6 @@ from schema.context import Info
 from schema.discovery.loaders import SimilarBookIdsByBookIdLoader
 from schema.enums import AuthorRoleEnum, BookFormatEnum, ReadingStatusEnum
 from schema.fields import PkId, connection, model_field
-from schema.impressions.loaders import TraitsByBookIdLoader
-from schema.impressions.traits import BOOK_TRAITS, traits_type
 from schema.media.fields import cover_url, photo_url
 from schema.pagination import CursorConnection
 
@@ -397,10 +395,10 @@ class BookType(PkId, relay.Node):
         # Visibility: `QuoteType.get_queryset` narrows every list of quotes.
         return book_quotes(self.pk, quote_order.value)
 
-    @sql(BOOK_TRAITS)
-    @strawberry_django.field(
+    @sql(Rows(lambda row, viewer: models.Book.objects.filter(pk=row.pk)))
+    @strawberry.field(
         description="How the book feels to its readers: moods, pace, plot or character, "
         "content warnings, counted from every reader's tags (`setBookTraits`)."
     )
-    async def traits(self, info: Info) -> BookTraitsRef:
-        return traits_type(await info.context.loaders.get(TraitsByBookIdLoader).load(self.pk))
+    def traits(self) -> BookTraitsRef:
+        return self

@@ -112,6 +112,7 @@ def update_journal_entry(
         entry.save()
         _sync_progress(shelf)
         _sync_activity(entry, shelf)
+        entry.user_book = shelf
     return entry
 
 

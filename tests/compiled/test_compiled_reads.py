@@ -46,7 +46,9 @@ def test_every_document_answers_the_same_on_both_paths_for_every_viewer(gql, wor
             assert "errors" not in compiled or (name == "feed" and viewer is None), (name, who)
 
 
-@pytest.mark.parametrize("screen", ["book page", "profile", "feed", "reading list", "books page"])
+@pytest.mark.parametrize(
+    "screen", ["book page", "profile", "feed", "reading list", "books page", "reading life"]
+)
 def test_a_screen_is_one_sql_statement(gql, world, screen):
     needs_postgres()
     query, variables = w.documents(world)[screen]

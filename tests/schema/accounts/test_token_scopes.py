@@ -39,6 +39,7 @@ SESSION_ONLY = {
     "updateAuthor",
     "mergeBooks",
     "mergeAuthors",
+    "addContentWarning",
     "uploadBookCover",
     "removeBookCover",
     "uploadAuthorPhoto",

@@ -220,38 +220,25 @@ def filter_books_by_traits(
     """Books whose community view matches: each mood chosen by at least a third of their
     voters, `pace` the most voted pace (any of them on a tie), and none of the content warnings
     (by name, any case) reported by any reader."""
-    # Inside the HAVING of a subquery on the book: the book is two levels out.
-    voters = Subquery(
-        BookTraitVote.objects.filter(book_id=OuterRef(OuterRef("pk")))
-        .values("book_id")
-        .annotate(n=Count("id"))
-        .values("n")[:1]
-    )
-    for mood in moods:
-        chosen = (
-            BookTraitMood.objects.filter(book_id=OuterRef("pk"), mood=mood)
-            .values("book_id")
-            .annotate(n=Count("id"))
-            .annotate(scaled=F("n") * MOOD_SHARE_DENOMINATOR)
-            .filter(scaled__gte=voters)
+    # Scalar counts on the book's row (`alias`: for filters only), no GROUP BY in a subquery
+    # that looks further out (SQLite cannot resolve such a column).
+    if moods:
+        books = books.alias(_trait_voters=VOTERS)
+    for index, mood in enumerate(moods):
+        name = f"_trait_mood_{index}"
+        chosen = BookTraitMood.objects.filter(book_id=OuterRef("pk"), mood=mood)
+        books = books.alias(**{name: _count(chosen) * MOOD_SHARE_DENOMINATOR}).filter(
+            **{f"{name}__gt": 0, f"{name}__gte": F("_trait_voters")}
         )
-        books = books.filter(Exists(chosen))
     if pace is not None:
-        paces = BookTraitVote.objects.exclude(pace="")
+        paces = BookTraitVote.objects.filter(book_id=OuterRef("pk")).exclude(pace="")
         most = Subquery(
-            paces.filter(book_id=OuterRef(OuterRef("pk")))
-            .values("pace")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-            .values("n")[:1]
+            paces.values("pace").annotate(n=Count("id")).order_by("-n").values("n")[:1],
+            output_field=IntegerField(),
         )
-        tied_first = (
-            paces.filter(book_id=OuterRef("pk"), pace=pace)
-            .values("pace")
-            .annotate(n=Count("id"))
-            .filter(n__gte=most)
-        )
-        books = books.filter(Exists(tied_first))
+        books = books.alias(
+            _trait_pace=_count(paces.filter(pace=pace)), _trait_top_pace=most
+        ).filter(_trait_pace__gt=0, _trait_pace__gte=F("_trait_top_pace"))
     if exclude_warnings:
         names = [name.strip().lower() for name in exclude_warnings]
         reported = BookTraitWarning.objects.annotate(key=Lower("warning__name")).filter(
@@ -259,6 +246,17 @@ def filter_books_by_traits(
         )
         books = books.exclude(Exists(reported))
     return books
+
+
+def _count(rows: QuerySet):
+    """How many of `rows` (a queryset on the book's `OuterRef`), as a scalar subquery."""
+    return Coalesce(
+        Subquery(
+            rows.order_by().values("book_id").annotate(n=Count("id")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
 
 
 def _locked_vote(user, book) -> BookTraitVote:

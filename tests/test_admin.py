@@ -37,16 +37,19 @@ from apps.catalog.models import (
 )
 from apps.discovery.models import BookNeighbour, NeighbourRun
 from apps.imports.models import ImportedBook, ImportJob, ImportRowError
+from apps.impressions.models import BookTraitMood, BookTraitVote, ContentWarning, Quote
 from apps.lending.models import BookCopy, Reservation
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 from apps.operations.models import RegisteredOperation
 from apps.operations.registry import sha256_of
 from apps.reading.models import (
+    JournalEntry,
     Rating,
     ReadingGoal,
     ReadingList,
     ReadingListItem,
     Review,
+    UpNextItem,
     UserBook,
 )
 from apps.social.models import Activity, Follow
@@ -61,6 +64,12 @@ def _make_registered_operation():
     return RegisteredOperation.objects.create(
         sha256=sha256_of(body), body=body, operation_name=f"Op{n}"
     )
+
+
+def _make_trait_vote():
+    vote = BookTraitVote.objects.create(user=f.make_user(), book=f.make_book(), pace="fast")
+    BookTraitMood.objects.create(vote=vote, book=vote.book, mood="dark")
+    return vote
 
 
 FACTORIES = {
@@ -99,6 +108,15 @@ FACTORIES = {
     ImportRowError: f.make_import_row_error,
     ImportedBook: f.make_imported_book,
     BookNeighbour: f.make_book_neighbour,
+    JournalEntry: lambda: JournalEntry.objects.create(
+        user=(shelf := f.make_user_book()).user, user_book=shelf, page=3, note="a note"
+    ),
+    UpNextItem: lambda: UpNextItem.objects.create(
+        user=f.make_user(), book=f.make_book(), position=0
+    ),
+    Quote: lambda: Quote.objects.create(user=f.make_user(), book=f.make_book(), text="Words."),
+    ContentWarning: lambda: ContentWarning.objects.create(name=f"Warning {f.next_number()}"),
+    BookTraitVote: _make_trait_vote,
     NeighbourRun: f.make_neighbour_run,
 }
 

@@ -29,6 +29,7 @@ class UserBookAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_filter = ("status", "finished_at")
+    ordering = ("-updated_at", "-id")  # autocomplete pages (journal entries) need an order
     list_select_related = ("user", "book")
     search_fields = ("user__username", "book__title", "=book__isbn13")
     autocomplete_fields = ("user", "book")

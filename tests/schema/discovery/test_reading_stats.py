@@ -1,6 +1,6 @@
 """`readingStats`: a reader's year in numbers, on a small fixture, and who may see it."""
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -134,7 +134,6 @@ query($year: Int!) {
 
 def test_reading_stats_grow_moods_length_and_pace(gql, year_of_ada):
     from datetime import datetime
-    from datetime import timezone as tz
 
     from apps.impressions.models import BookTraitMood, BookTraitVote
     from apps.reading.models import JournalEntry, UserBook
@@ -155,10 +154,10 @@ def test_reading_stats_grow_moods_length_and_pace(gql, year_of_ada):
     # 100 pages on Feb 1, 50% of 612 (306) on Feb 2, back to page 250 on Feb 3 (nothing
     # advanced); 2024's entry counts as the start, not as reading in 2025.
     for day, page, percent in (
-        (datetime(2024, 12, 31, 12, tzinfo=tz.utc), 10, None),
-        (datetime(2025, 2, 1, 12, tzinfo=tz.utc), 100, None),
-        (datetime(2025, 2, 2, 12, tzinfo=tz.utc), None, 50),
-        (datetime(2025, 2, 3, 12, tzinfo=tz.utc), 250, None),
+        (datetime(2024, 12, 31, 12, tzinfo=UTC), 10, None),
+        (datetime(2025, 2, 1, 12, tzinfo=UTC), 100, None),
+        (datetime(2025, 2, 2, 12, tzinfo=UTC), None, 50),
+        (datetime(2025, 2, 3, 12, tzinfo=UTC), 250, None),
     ):
         entry = JournalEntry.objects.create(
             user=year_of_ada, user_book=dune, page=page, percent=percent

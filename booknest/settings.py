@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.reading",
+    "apps.impressions",
     "apps.social",
     "apps.conversation",
     "apps.notifications",

@@ -20,6 +20,8 @@ from schema.discovery.queries import DiscoveryQuery
 from schema.imports.mutations import ImportsMutation
 from schema.imports.queries import ImportsQuery
 from schema.imports.types import ImportJobType, ImportRowErrorType
+from schema.impressions.mutations import ImpressionsMutation
+from schema.impressions.types import ContentWarningType, QuoteType
 from schema.introspection import IntrospectionSwitch
 from schema.lending.mutations import LendingMutation
 from schema.lending.queries import LendingQuery
@@ -40,6 +42,7 @@ from schema.ratelimit import RateLimit
 from schema.reading.mutations import ReadingMutation
 from schema.reading.queries import ReadingQuery
 from schema.reading.types import (
+    JournalEntryType,
     RatingType,
     ReadingGoalType,
     ReadingListType,
@@ -84,6 +87,7 @@ Mutation = merge_types(
         NotificationsMutation,
         ReadingMutation,
         ConversationMutation,
+        ImpressionsMutation,
         LendingMutation,
         MediaMutation,
         ImportsMutation,
@@ -135,6 +139,9 @@ schema = strawberry.Schema(
         ReviewType,
         ReadingListType,
         ReadingGoalType,
+        JournalEntryType,
+        QuoteType,
+        ContentWarningType,
         ActivityType,
         CommentType,
         LikeType,

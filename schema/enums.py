@@ -4,6 +4,7 @@ import strawberry
 
 from apps.catalog.models import AuthorRole, BookFormat
 from apps.core.models import ModerationStatus, Privacy
+from apps.impressions.models import Driver, Mood, Pace, Severity
 from apps.lending.models import CopyCondition, ReservationStatus
 from apps.reading.models import ReadingStatus
 from apps.social.models import Verb
@@ -34,4 +35,14 @@ ModerationStatusEnum = strawberry.enum(
     name="ModerationStatus",
     description="Whether moderators left an item up (`VISIBLE`) or hid it (`HIDDEN`): a hidden "
     "item is absent for everyone but its author.",
+)
+MoodEnum = strawberry.enum(Mood, name="Mood", description="How a book feels (readers' tags).")
+PaceEnum = strawberry.enum(Pace, name="Pace", description="How fast a book reads.")
+DriverEnum = strawberry.enum(
+    Driver, name="Driver", description="Whether a book is driven by its plot or its characters."
+)
+SeverityEnum = strawberry.enum(
+    Severity,
+    name="ContentWarningSeverity",
+    description="How graphic a book's treatment of a content warning is.",
 )

@@ -4,8 +4,9 @@ A viewer authenticated by a personal access token (schema/auth.py) is a `TokenVi
 the token's scopes:
 - queries and subscriptions need `READ`;
 - a mutation needs `WRITE` *and* must be listed in `WRITE_MUTATIONS` below: the reader's own
-  reading data (shelves, progress, ratings, reviews, lists, goals, library imports and
-  exports), social actions (follows, likes, comments, notifications read) and lending. Every other mutation is
+  reading data (shelves, journal, quotes, traits, up next, ratings, reviews, lists, goals,
+  library imports and exports), social actions (follows, likes, comments, notifications read)
+  and lending. Every other mutation is
   refused to every token (default deny): signing in, tokens, the password, the email, the
   profile, the account and its data export, and catalogue editing. A new mutation is refused
   to tokens until it is added here (tests/schema/accounts/test_token_scopes.py lists them all).
@@ -48,6 +49,16 @@ WRITE_MUTATIONS = frozenset(
         "removeFromReadingList",
         "moveInReadingList",
         "setReadingGoal",
+        "addJournalEntry",
+        "updateJournalEntry",
+        "deleteJournalEntry",
+        "addQuote",
+        "updateQuote",
+        "deleteQuote",
+        "setBookTraits",
+        "addToUpNext",
+        "removeFromUpNext",
+        "moveInUpNext",
         "importLibrary",
         "exportLibrary",
         # Social actions and the reader's notifications

@@ -39,17 +39,20 @@ from apps.catalog.models import (
 from apps.conversation.models import Comment, Like
 from apps.discovery.models import BookNeighbour, NeighbourRun
 from apps.imports.models import ImportedBook, ImportJob, ImportRowError
+from apps.impressions.models import BookTraitMood, BookTraitVote, ContentWarning, Quote
 from apps.lending.models import BookCopy, Reservation
 from apps.moderation.models import ModerationLogEntry, Report
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 from apps.operations.models import RegisteredOperation
 from apps.operations.registry import sha256_of
 from apps.reading.models import (
+    JournalEntry,
     Rating,
     ReadingGoal,
     ReadingList,
     ReadingListItem,
     Review,
+    UpNextItem,
     UserBook,
 )
 from apps.social.models import Activity, Block, Follow, Mute
@@ -77,6 +80,12 @@ def _make_registered_operation():
     return RegisteredOperation.objects.create(
         sha256=sha256_of(body), body=body, operation_name=f"Op{n}"
     )
+
+
+def _make_trait_vote():
+    vote = BookTraitVote.objects.create(user=f.make_user(), book=f.make_book(), pace="fast")
+    BookTraitMood.objects.create(vote=vote, book=vote.book, mood="dark")
+    return vote
 
 
 FACTORIES = {
@@ -118,6 +127,15 @@ FACTORIES = {
     ImportRowError: f.make_import_row_error,
     ImportedBook: f.make_imported_book,
     BookNeighbour: f.make_book_neighbour,
+    JournalEntry: lambda: JournalEntry.objects.create(
+        user=(shelf := f.make_user_book()).user, user_book=shelf, page=3, note="a note"
+    ),
+    UpNextItem: lambda: UpNextItem.objects.create(
+        user=f.make_user(), book=f.make_book(), position=0
+    ),
+    Quote: lambda: Quote.objects.create(user=f.make_user(), book=f.make_book(), text="Words."),
+    ContentWarning: lambda: ContentWarning.objects.create(name=f"Warning {f.next_number()}"),
+    BookTraitVote: _make_trait_vote,
     NeighbourRun: f.make_neighbour_run,
     Block: lambda: Block.objects.create(blocker=f.make_user(), blocked=f.make_user()),
     Mute: lambda: Mute.objects.create(muter=f.make_user(), muted=f.make_user()),

@@ -219,19 +219,33 @@ def sections(user: User) -> dict[str, object]:
     """File name → content of every JSON file of the export."""
     from apps.conversation.models import Comment, Like
     from apps.imports.models import ImportJob, ImportRowError
+    from apps.impressions.models import BookTraitMood, BookTraitVote, BookTraitWarning, Quote
     from apps.lending.models import BookCopy, Reservation
     from apps.notifications.models import Notification, NotificationPreference
     from apps.reading.models import (
+        JournalEntry,
         Rating,
         ReadingGoal,
         ReadingList,
         ReadingListItem,
         Review,
+        UpNextItem,
         UserBook,
     )
     from apps.social.models import Activity, Follow
 
     uid = user.pk
+    traits = _rows(BookTraitVote.objects.filter(user_id=uid).order_by("id"), drop=("user",))
+    for vote in traits:  # a background job: a query or two per tagged book is fine
+        vote["moods"] = sorted(
+            BookTraitMood.objects.filter(vote_id=vote["id"]).values_list("mood", flat=True)
+        )
+        vote["content_warnings"] = [
+            {"name": name, "severity": severity}
+            for name, severity in BookTraitWarning.objects.filter(vote_id=vote["id"])
+            .order_by("warning__name")
+            .values_list("warning__name", "severity")
+        ]
     lists = _rows(ReadingList.objects.filter(owner_id=uid).order_by("id"), drop=("owner",))
     items = _rows(ReadingListItem.objects.filter(reading_list__owner_id=uid).order_by("position"))
     for entry in lists:
@@ -271,6 +285,16 @@ def sections(user: User) -> dict[str, object]:
         ),
         "reading_goals.json": _rows(
             ReadingGoal.objects.filter(user_id=uid).order_by("year"), drop=("user",)
+        ),
+        "journal.json": _rows(
+            JournalEntry.objects.filter(user_id=uid).order_by("created_at", "id"),
+            drop=("user",),
+            book_id=models.F("user_book__book_id"),
+        ),
+        "quotes.json": _rows(Quote.objects.filter(user_id=uid).order_by("id"), drop=("user",)),
+        "book_traits.json": traits,
+        "up_next.json": _rows(
+            UpNextItem.objects.filter(user_id=uid).order_by("position"), drop=("user",)
         ),
         "follows.json": {
             "following": follows(follower_id=uid),
@@ -351,6 +375,10 @@ COVERED = {
     "reading.ReadingGoal",
     "conversation.Comment",
     "conversation.Like",
+    "reading.JournalEntry",
+    "reading.UpNextItem",
+    "impressions.Quote",
+    "impressions.BookTraitVote",
     "social.Follow",
     "social.Activity",
     "notifications.Notification",
@@ -390,6 +418,10 @@ ratings.json, reviews.json   your ratings and reviews
 reading_lists.json           your lists and the books on them
 comments.json, likes.json    your comments and replies, and what you like
 reading_goals.json           your yearly goals
+journal.json                 your reading journal (progress and notes)
+quotes.json                  the passages you kept
+book_traits.json             how books felt to you (moods, pace, content warnings)
+up_next.json                 the books you mean to read next
 follows.json                 whom you follow and who follows you
 activities.json              what your followers' feeds showed of you
 notifications.json           your notifications; notification_preferences.json your choices

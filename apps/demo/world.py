@@ -22,18 +22,22 @@ from apps.demo.catalogue import build_catalogue
 from apps.demo.editions import build_editions, choose_editions
 from apps.demo.feed import build_activities, build_notifications
 from apps.demo.lending import build_lending
+from apps.demo.life import build_reading_life
 from apps.demo.lists import build_goals, build_lists
 from apps.demo.people import save_follows, save_profiles, save_users
 from apps.demo.shelves import build_shelves
 from apps.demo.talk import build_talk
+from apps.impressions.models import BookTraitVote, Quote
 from apps.lending.models import BookCopy, Reservation
 from apps.notifications.models import Notification, NotificationPreference, NotificationType
 from apps.reading.models import (
+    JournalEntry,
     Rating,
     ReadingGoal,
     ReadingList,
     ReadingListItem,
     Review,
+    UpNextItem,
     UserBook,
 )
 from apps.social.models import Activity, Follow
@@ -57,6 +61,10 @@ SUMMARY_MODELS: list[type[models.Model]] = [
     ReadingList,
     ReadingListItem,
     ReadingGoal,
+    JournalEntry,
+    Quote,
+    BookTraitVote,
+    UpNextItem,
     BookCopy,
     Reservation,
     Activity,
@@ -81,6 +89,7 @@ def build_world() -> dict[str, int]:
         choose_editions([entry for shelf in shelves.values() for entry in shelf.entries])
         items = build_lists(shelves)
         build_goals(shelves)
+        build_reading_life(shelves)
         lending = build_lending(shelves, timezone.now())
         build_activities(people, shelves, items, follows)
         build_notifications(follows, lending)
@@ -110,6 +119,9 @@ def clear_demo_data(users) -> None:
         (BookCopy, "owner"),
         (ReadingList, "owner"),  # with its items
         (ReadingGoal, "user"),
+        (Quote, "user"),
+        (BookTraitVote, "user"),  # with its moods and warnings
+        (UpNextItem, "user"),
         (Review, "user"),
         (Rating, "user"),
         (UserBook, "user"),

@@ -1,15 +1,17 @@
-"""Admin for reading: shelves, ratings, reviews, reading lists and goals."""
+"""Admin for reading: shelves and journals, ratings, reviews, reading lists, up next, goals."""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.template.defaultfilters import truncatechars
 
 from apps.reading.models import (
+    JournalEntry,
     Rating,
     ReadingGoal,
     ReadingList,
     ReadingListItem,
     Review,
+    UpNextItem,
     UserBook,
 )
 
@@ -27,6 +29,7 @@ class UserBookAdmin(admin.ModelAdmin):
         "updated_at",
     )
     list_filter = ("status", "finished_at")
+    ordering = ("-updated_at", "-id")  # autocomplete pages (journal entries) need an order
     list_select_related = ("user", "book")
     search_fields = ("user__username", "book__title", "=book__isbn13")
     autocomplete_fields = ("user", "book")
@@ -100,9 +103,29 @@ class ReadingListItemAdmin(admin.ModelAdmin):
 
 @admin.register(ReadingGoal)
 class ReadingGoalAdmin(admin.ModelAdmin):
-    list_display = ("user", "year", "books_target", "pages_target", "updated_at")
+    list_display = ("user", "year", "books_target", "pages_target", "minutes_target", "updated_at")
     list_filter = ("year",)
     list_select_related = ("user",)
     search_fields = ("user__username",)
     autocomplete_fields = ("user",)
     readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    list_display = ("user", "user_book", "page", "percent", "privacy", "spoiler", "created_at")
+    list_filter = ("privacy", "spoiler")
+    list_select_related = ("user", "user_book__book", "user_book__user")
+    search_fields = ("note", "user__username", "user_book__book__title")
+    autocomplete_fields = ("user", "user_book")
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "created_at"
+
+
+@admin.register(UpNextItem)
+class UpNextItemAdmin(admin.ModelAdmin):
+    list_display = ("user", "position", "book", "added_at")
+    list_select_related = ("user", "book")
+    search_fields = ("user__username", "book__title")
+    autocomplete_fields = ("user", "book")
+    readonly_fields = ("added_at",)

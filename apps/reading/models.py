@@ -1,4 +1,4 @@
-"""Reading: a reader's shelves, ratings, reviews, reading lists and yearly goals."""
+"""Reading: a reader's shelves and journal, ratings, reviews, reading lists, up next and goals."""
 
 from decimal import Decimal
 
@@ -179,7 +179,7 @@ class ReadingListItem(models.Model):
 
 
 class ReadingGoal(TimeStampedModel):
-    """A reader's target for a year: a number of books, of pages, or both."""
+    """A reader's target for a year: a number of books, of pages, of minutes, or several."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_goals"
@@ -187,6 +187,7 @@ class ReadingGoal(TimeStampedModel):
     year = models.PositiveSmallIntegerField()
     books_target = models.PositiveIntegerField(null=True, blank=True)
     pages_target = models.PositiveIntegerField(null=True, blank=True)
+    minutes_target = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["user", "-year"]
@@ -194,12 +195,15 @@ class ReadingGoal(TimeStampedModel):
             models.UniqueConstraint(fields=["user", "year"], name="reading_goal_once_per_year"),
             # NULL comparisons are NULL, and a NULL check passes: test for NULL explicitly.
             models.CheckConstraint(
-                condition=Q(books_target__isnull=False) | Q(pages_target__isnull=False),
+                condition=Q(books_target__isnull=False)
+                | Q(pages_target__isnull=False)
+                | Q(minutes_target__isnull=False),
                 name="reading_goal_has_target",
             ),
             models.CheckConstraint(
                 condition=(Q(books_target__isnull=True) | Q(books_target__gt=0))
-                & (Q(pages_target__isnull=True) | Q(pages_target__gt=0)),
+                & (Q(pages_target__isnull=True) | Q(pages_target__gt=0))
+                & (Q(minutes_target__isnull=True) | Q(minutes_target__gt=0)),
                 name="reading_goal_targets_positive",
             ),
             models.CheckConstraint(
@@ -209,3 +213,74 @@ class ReadingGoal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.year}"
+
+
+class JournalEntry(TimeStampedModel):
+    """A moment in a read: how far the reader is (pages *or* percent), a note, or both.
+
+    Progress updates are journal entries: the shelf entry's `progress_*` columns repeat the
+    newest entry's progress (what lists show), the entries are the history.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries"
+    )
+    user_book = models.ForeignKey(
+        UserBook, on_delete=models.CASCADE, related_name="journal_entries"
+    )
+    page = models.PositiveIntegerField(null=True, blank=True)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    note = models.TextField(max_length=10_000, blank=True)
+    spoiler = models.BooleanField(default=False)
+    privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.PUBLIC)
+
+    class Meta:
+        verbose_name_plural = "journal entries"
+        indexes = [
+            models.Index(fields=["user_book", "-created_at", "-id"], name="journal_user_book"),
+            models.Index(fields=["user", "-created_at", "-id"], name="journal_user"),
+        ]
+        constraints = [
+            choices_check("privacy", Privacy, "journal_privacy_valid"),
+            models.CheckConstraint(
+                condition=Q(page__isnull=True) | Q(percent__isnull=True),
+                name="journal_page_or_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | (Q(percent__gte=0) & Q(percent__lte=100)),
+                name="journal_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(page__isnull=False) | Q(percent__isnull=False) | ~Q(note=""),
+                name="journal_progress_or_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_book} · {self.created_at:%Y-%m-%d}"
+
+
+UP_NEXT_MAX = 10
+
+
+class UpNextItem(models.Model):
+    """A book in a reader's "up next" queue, at `position` (0 is next); at most 10, dense."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="up_next"
+    )
+    book = models.ForeignKey("catalog.Book", on_delete=models.CASCADE, related_name="up_next")
+    position = models.PositiveSmallIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "book"], name="up_next_book_once"),
+            models.CheckConstraint(
+                condition=Q(position__lt=UP_NEXT_MAX), name="up_next_at_most_ten"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.position} · {self.book}"

@@ -1,29 +1,48 @@
 """Progress towards yearly reading goals: what was read in a year, and the schedule.
 
 A book counts for a year when it is on the reader's `read` shelf with `finished_at` in that
-year; its pages are the pages of the edition the reader read (`entry_pages`: the shelf entry's
-edition, else the book's default edition; books without a page count add no pages). A book read
-twice counts once, in the year of its latest finish: shelves keep one finish date per book.
+year; its pages and minutes are those of the edition the reader read (`entry_pages`,
+`entry_minutes`, `pages_of`: the one place that says what a shelf entry's length is — the shelf
+entry's edition, else the book's default edition; an audiobook edition has minutes, not pages;
+books without a page count add no pages). A book read twice counts once, in the year of its latest
+finish: shelves keep one finish date per book.
 """
 
 import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Sum
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
 from apps.reading.models import ReadingStatus, UserBook
 
-# The pages of a shelf entry, as an expression on `UserBook` rows: its edition's, else its
-# book's (a book's `pages` are its default edition's). One notion for goals, progress, stats.
-ENTRY_PAGES = Coalesce(F("edition__pages"), F("book__pages"))
+
+def entry_pages(prefix: str = ""):
+    """The pages of a shelf entry, as an expression on `UserBook` rows (`prefix` is the path to
+    the entry, e.g. "user_book__"): its edition's; none for an audiobook edition without a page
+    count; else its book's (a book's `pages` are its default edition's). NULL when unknown."""
+    return Case(
+        When(**{f"{prefix}edition__pages__isnull": False}, then=F(f"{prefix}edition__pages")),
+        When(**{f"{prefix}edition__duration_minutes__isnull": False}, then=Value(None)),
+        default=F(f"{prefix}book__pages"),
+        output_field=IntegerField(),
+    )
 
 
-def entry_pages(entry: UserBook) -> int | None:
-    """The pages of one shelf entry: its edition's, else its book's default edition's."""
-    if entry.edition_id is not None and entry.edition.pages is not None:
-        return entry.edition.pages
+def entry_minutes(prefix: str = ""):
+    """The listening minutes of a shelf entry, as an expression: its edition's duration (an
+    audiobook's), else 0."""
+    return Coalesce(F(f"{prefix}edition__duration_minutes"), Value(0), output_field=IntegerField())
+
+
+def pages_of(entry: UserBook) -> int | None:
+    """`entry_pages` for one loaded entry: the most pages a reader can be at."""
+    edition = entry.edition if entry.edition_id is not None else None
+    if edition is not None and edition.pages is not None:
+        return edition.pages
+    if edition is not None and edition.duration_minutes is not None:
+        return None
     return entry.book.pages
 
 
@@ -31,6 +50,7 @@ def entry_pages(entry: UserBook) -> int | None:
 class YearRead:
     books: int = 0
     pages: int = 0
+    minutes: int = 0
 
 
 def read_in_years(keys: list[tuple[int, int]]) -> dict[tuple[int, int], YearRead]:
@@ -45,10 +65,13 @@ def read_in_years(keys: list[tuple[int, int]]) -> dict[tuple[int, int], YearRead
         )
         .annotate(year=ExtractYear("finished_at"))
         .values("user_id", "year")
-        .annotate(books=Count("id"), pages=Sum(ENTRY_PAGES))
-        .values_list("user_id", "year", "books", "pages")
+        .annotate(books=Count("id"), pages=Sum(entry_pages()), minutes=Sum(entry_minutes()))
+        .values_list("user_id", "year", "books", "pages", "minutes")
     )
-    found = {(user_id, year): YearRead(books, pages or 0) for user_id, year, books, pages in rows}
+    found = {
+        (user_id, year): YearRead(books, pages or 0, minutes or 0)
+        for user_id, year, books, pages, minutes in rows
+    }
     return {key: found.get(key, YearRead()) for key in keys}
 
 

@@ -42,6 +42,11 @@ def profile_visible_q(viewer, *, owner: str = "user") -> Q:
     )
 
 
+def journal_visible_q(viewer) -> Q:
+    """Journal entries `viewer` may see: the entry's privacy and its reader's profile privacy."""
+    return visible_q(viewer) & profile_visible_q(viewer)
+
+
 def shelves_visible(viewer, owner: User) -> bool:
     """Whether `viewer` may see `owner`'s shelves, ratings and goals (one object)."""
     if viewer is not None and viewer.is_authenticated and viewer.pk == owner.pk:

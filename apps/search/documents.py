@@ -13,6 +13,7 @@ from apps.accounts.models import Profile, User
 from apps.catalog.models import Author as AuthorModel
 from apps.catalog.models import AuthorRole, Book, BookAuthor, Edition
 from apps.core.models import ModerationStatus, Privacy
+from apps.impressions.models import Quote
 from apps.reading.models import ReadingList
 from apps.search.models import Kind, SearchDocument
 from apps.search.text import fold
@@ -156,11 +157,39 @@ def list_documents(ids) -> list[SearchDocument]:
     ]
 
 
+def quote_documents(ids) -> list[SearchDocument]:
+    """A quote is found by its words (and the book's title); it is as private as the stricter
+    of its own privacy and its reader's profile privacy."""
+    quotes = Quote.objects.filter(pk__in=ids, user__is_active=True).select_related("book")
+    profiles = dict(
+        Profile.objects.filter(user__quotes__pk__in=ids).values_list("user_id", "privacy")
+    )
+    openness = [Privacy.PUBLIC, Privacy.FOLLOWERS, Privacy.PRIVATE]
+    return [
+        SearchDocument(
+            kind=Kind.QUOTE,
+            object_id=quote.pk,
+            title=quote.text[:BODY_LIMIT],
+            people=quote.book.title,
+            match_text=fold(quote.text)[:1000],
+            popularity=_popularity(quote.likes_count),
+            owner_id=quote.user_id,
+            privacy=max(
+                Privacy(quote.privacy),
+                Privacy(profiles.get(quote.user_id, Privacy.PUBLIC)),
+                key=openness.index,
+            ),
+        )
+        for quote in quotes
+    ]
+
+
 BUILDERS = {
     Kind.BOOK: book_documents,
     Kind.AUTHOR: author_documents,
     Kind.USER: user_documents,
     Kind.LIST: list_documents,
+    Kind.QUOTE: quote_documents,
 }
 
 ALL_IDS = {
@@ -168,4 +197,5 @@ ALL_IDS = {
     Kind.AUTHOR: lambda: AuthorModel.objects.values_list("pk", flat=True),
     Kind.USER: lambda: User.objects.values_list("pk", flat=True),
     Kind.LIST: lambda: ReadingList.objects.values_list("pk", flat=True),
+    Kind.QUOTE: lambda: Quote.objects.values_list("pk", flat=True),
 }

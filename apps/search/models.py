@@ -1,6 +1,6 @@
 """The search document: one denormalised row per searchable object, kept up to date after commit.
 
-Books, authors, readers and reading lists are flattened into the same shape so one query ranks
+Books, authors, readers, reading lists and quotes are flattened into the same shape so one query ranks
 them together. Text is stored as written (for highlights); matching uses folded text
 (`match_text`) and, on PostgreSQL, the weighted `vector` (A title, B people and series,
 C subtitle, D description). The PostgreSQL-only indexes (GIN on `vector`, trigram GIN on
@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     AUTHOR = "author", "Author"
     USER = "user", "User"
     LIST = "list", "Reading list"
+    QUOTE = "quote", "Quote"
 
 
 class SearchDocument(models.Model):

@@ -11,6 +11,7 @@ from apps.accounts.models import Profile, User
 from apps.catalog.importer import catalog_imported
 from apps.catalog.merge import authors_merged, books_merged
 from apps.catalog.models import Author, Book, BookAuthor, Edition, Series
+from apps.impressions.models import Quote
 from apps.reading.models import Rating, ReadingList, ReadingListItem
 from apps.search.indexing import rebuild, schedule
 from apps.search.models import Kind
@@ -102,6 +103,15 @@ def user_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Profile)
 def profile_changed(sender, instance, **kwargs):
     schedule(Kind.USER, [instance.user_id])
+    # A reader's quotes are as private as their profile too.
+    schedule(
+        Kind.QUOTE, Quote.objects.filter(user_id=instance.user_id).values_list("pk", flat=True)
+    )
+
+
+@receiver([post_save, post_delete], sender=Quote)
+def quote_changed(sender, instance, **kwargs):
+    schedule(Kind.QUOTE, [instance.pk])
 
 
 @receiver([post_save, post_delete], sender=ReadingList)

@@ -42,6 +42,7 @@ class Verb(models.TextChoices):
     REVIEWED = "reviewed", "reviewed"
     LISTED = "listed", "added to a list"
     FOLLOWED = "followed", "followed"
+    NOTED = "noted", "wrote in their journal about"
 
 
 class Activity(models.Model):

@@ -24,7 +24,11 @@ from strawberry import relay
 from apps.accounts import models
 from apps.accounts.models import SocialPlatform
 from apps.accounts.personal_tokens import live_tokens
+from apps.impressions.models import Quote
+from apps.impressions.quotes import user_quotes
 from apps.moderation.models import Report
+from apps.reading.models import UpNextItem
+from apps.reading.selectors import profile_visible_q
 from apps.social.blocking import not_blocked_q
 from apps.social.models import Follow
 from apps.social.visibility import visible_q
@@ -50,7 +54,9 @@ from schema.permissions import require_owner
 
 if TYPE_CHECKING:
     from schema.catalog.types import GenreType
+    from schema.impressions.types import QuoteType
     from schema.moderation.types import ReportType
+    from schema.reading.types import UpNextItemType
 
 SocialPlatformEnum = strawberry.enum(
     SocialPlatform, name="SocialPlatform", description="Where a social link points."
@@ -284,6 +290,24 @@ class UserType(PkId, relay.Node):
             "-created_at", "-id"
         )
 
+    @connection(
+        CursorConnection[Annotated["QuoteType", strawberry.lazy("schema.impressions.types")]],
+        description="Quotes this reader kept that the viewer may see, newest first.",
+    )
+    async def quotes(self, info: Info) -> QuerySet[Quote]:
+        # Visibility: `QuoteType.get_queryset` narrows every list of quotes.
+        return user_quotes(self.pk)
+
+    @sql(Rows(lambda row, viewer: _up_next(row.pk, viewer), many=True))
+    @strawberry_django.field(
+        description="The books this reader means to read next, in order (at most 10). Empty "
+        "when their profile privacy hides their shelves from the viewer."
+    )
+    async def up_next(
+        self, info: Info
+    ) -> list[Annotated["UpNextItemType", strawberry.lazy("schema.reading.types")]]:
+        return await sync_to_async(list)(_up_next(self.pk, info.context.user))
+
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
         # `node(id:)` leaves out readers across a block, as `user(username:)` does.
@@ -304,6 +328,15 @@ def _blocked_or_muted(user_id: int, viewer, side: str) -> QuerySet[models.User]:
         models.User.objects.filter(Q(**{f"{side}_id": user_id}) & Q(**{f"{side}_id": viewer.pk}))
         .annotate(since=F(f"{relation}__created_at"))
         .order_by("-since", "-id")
+    )
+
+
+def _up_next(user_id, viewer) -> QuerySet[UpNextItem]:
+    """A reader's queue as `viewer` may see it: the rule of their shelves."""
+    return (
+        UpNextItem.objects.filter(user_id=user_id)
+        .filter(profile_visible_q(viewer))
+        .order_by("position")
     )
 
 

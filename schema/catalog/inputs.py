@@ -9,7 +9,7 @@ from strawberry import relay
 
 from apps.catalog.models import AuthorRole, BookFormat
 from apps.catalog.selectors import BookOrderField
-from schema.enums import AuthorRoleEnum, BookFormatEnum
+from schema.enums import AuthorRoleEnum, BookFormatEnum, MoodEnum, PaceEnum
 
 UNSET = strawberry.UNSET
 KEEP = "Left out: unchanged; null: cleared."
@@ -72,6 +72,19 @@ class BookFilter:
     min_rating: float | None = strawberry.field(
         default=None,
         description="Minimum BookNest average rating, 0 to 5 (unrated books average 0).",
+    )
+    moods: list[MoodEnum] | None = strawberry.field(
+        default=None,
+        description="Books that feel this way to their readers: each mood chosen by at least "
+        "a third of the readers who tagged the book.",
+    )
+    pace: PaceEnum | None = strawberry.field(
+        default=None, description="Books whose most voted pace is this one (ties: any of them)."
+    )
+    exclude_content_warnings: list[str] | None = strawberry.field(
+        default=None,
+        description="Leave out books for which any reader reported one of these content "
+        "warnings (curated names, any case).",
     )
 
 

@@ -25,6 +25,7 @@ from apps.catalog.models import (
     Series,
 )
 from apps.core.errors import ErrorCode, ServiceError
+from apps.impressions.traits import filter_books_by_traits
 from schema.catalog.edition_types import EditionType
 from schema.catalog.inputs import BookFilter, BookOrder, OrderDirection
 from schema.catalog.types import AuthorType, BookType, GenreType, SeriesType
@@ -66,7 +67,7 @@ def _filtered_books(filter: BookFilter | None, order: BookOrder | None) -> Query
     order = order or BookOrder()
     descending = None if order.direction is None else order.direction == OrderDirection.DESC
     try:
-        return selectors.filter_books(
+        books = selectors.filter_books(
             genre_slug=filter.genre,
             genre_id=database_id(filter.genre_id, "Genre", "filter.genreId"),
             author_id=database_id(filter.author_id, "Author", "filter.authorId"),
@@ -79,6 +80,14 @@ def _filtered_books(filter: BookFilter | None, order: BookOrder | None) -> Query
         )
     except ServiceError as exc:
         raise refused(exc, "filter.") from None
+    if filter.moods or filter.pace or filter.exclude_content_warnings:
+        books = filter_books_by_traits(
+            books,
+            moods=[mood.value for mood in filter.moods or ()],
+            pace=filter.pace.value if filter.pace else None,
+            exclude_warnings=filter.exclude_content_warnings or (),
+        )
+    return books
 
 
 def _current(model, redirects, pk: int) -> QuerySet:

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -18,6 +19,8 @@ from apps.accounts.models import TokenViewer
 from apps.catalog import models, selectors
 from apps.catalog.services_common import catalog_editors
 from apps.core.errors import ErrorCode, ServiceError
+from apps.impressions.models import Quote
+from apps.impressions.quotes import book_quotes
 from apps.reading.models import Rating, Review, UserBook
 from schema.catalog.edition_types import EditionFilter, EditionType
 from schema.catalog.loaders import (
@@ -43,12 +46,24 @@ from schema.media.fields import cover_url, photo_url
 from schema.pagination import CursorConnection
 
 if TYPE_CHECKING:
+    from schema.impressions.traits import BookTraits
+    from schema.impressions.types import QuoteType
     from schema.reading.types import RatingType, ReviewType, UserBookType
 
 EDITION = "See `defaultEdition` (and `editions`): this describes the default edition."
 RatingTypeRef = Annotated["RatingType", strawberry.lazy("schema.reading.types")]
 ReviewTypeRef = Annotated["ReviewType", strawberry.lazy("schema.reading.types")]
 UserBookTypeRef = Annotated["UserBookType", strawberry.lazy("schema.reading.types")]
+QuoteTypeRef = Annotated["QuoteType", strawberry.lazy("schema.impressions.types")]
+BookTraitsRef = Annotated["BookTraits", strawberry.lazy("schema.impressions.traits")]
+
+
+@strawberry.enum(description="How to order a book's quotes.")
+class QuoteOrder(Enum):
+    POPULAR = strawberry.enum_value(
+        "popular", description="Most liked first (quotes cannot be liked yet: newest first)."
+    )
+    NEWEST = strawberry.enum_value("newest", description="Newest first.")
 
 
 async def _resolve_current(current, type_name: str, node_ids, required: bool) -> list:
@@ -417,3 +432,26 @@ class BookType(PkId, relay.Node):
             .select_related("user__profile")
             .order_by("-created_at", "-id")
         )
+
+    @connection(
+        CursorConnection[QuoteTypeRef],
+        description="Quotes readers kept from this book that the viewer may see.",
+    )
+    async def quotes(
+        self,
+        info: Info,
+        quote_order: Annotated[
+            QuoteOrder,
+            strawberry.argument(name="order", description="Order; NEWEST when left out."),
+        ] = QuoteOrder.NEWEST,
+    ) -> QuerySet[Quote]:
+        # Visibility: `QuoteType.get_queryset` narrows every list of quotes.
+        return book_quotes(self.pk, quote_order.value)
+
+    @sql(Rows(lambda row, viewer: models.Book.objects.filter(pk=row.pk)))
+    @strawberry.field(
+        description="How the book feels to its readers: moods, pace, plot or character, "
+        "content warnings, counted from every reader's tags (`setBookTraits`)."
+    )
+    def traits(self) -> BookTraitsRef:
+        return self

@@ -4,12 +4,14 @@ from typing import Annotated
 
 import strawberry
 from asgiref.sync import sync_to_async
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from graphql import GraphQLError
 
 from apps.core.errors import ErrorCode
 from apps.discovery import rankings
 from apps.discovery.recommendations import recommend
+from apps.media.year_card import year_in_books_card
 from apps.reading import selectors
 from apps.reading.stats import year_stats
 from apps.social import feed
@@ -129,8 +131,34 @@ class DiscoveryQuery:
         stats = await sync_to_async(_stats)(info, year, username)
         return None if stats is None else ReadingStats(stats=stats)
 
+    @strawberry.field(
+        description="The URL of a PNG picture of a reader's year in books (1080 × 1080: "
+        "covers, counts and a month chart) to share. Drawn on the server and kept in media "
+        "storage; drawn anew when the year's data changes. Without `username`, the viewer's "
+        "(logging in is then required). Null when there is no such reader or their profile "
+        "privacy hides their shelves from the viewer."
+    )
+    async def year_in_books_image(
+        self,
+        info: Info,
+        year: Annotated[int, _arg("The calendar year.")],
+        username: Annotated[str | None, _arg("Whose year; the viewer's when omitted.")] = None,
+    ) -> str | None:
+        return await sync_to_async(_year_card_url)(info, year, username)
 
-def _stats(info: Info, year: int, username: str | None):
+
+def _year_card_url(info: Info, year: int, username: str | None) -> str | None:
+    owner = _owner(info, year, username)
+    if owner is None:
+        return None
+    card = year_in_books_card(owner.pk, year)
+    url = default_storage.url(card.key)
+    build = getattr(info.context.request, "build_absolute_uri", None)
+    return build(url) if build and "://" not in url else url
+
+
+def _owner(info: Info, year: int, username: str | None):
+    """The reader whose year is asked for, when the viewer may see their shelves."""
     if not 1 <= year <= 9999:
         raise GraphQLError(
             "`year` must be between 1 and 9999.",
@@ -142,4 +170,9 @@ def _stats(info: Info, year: int, username: str | None):
     owner = require_user(info) if username is None else selectors.user_by_username(username)
     if owner is None or not selectors.shelves_visible(viewer, owner):
         return None
-    return year_stats(owner.pk, year)
+    return owner
+
+
+def _stats(info: Info, year: int, username: str | None):
+    owner = _owner(info, year, username)
+    return None if owner is None else year_stats(owner.pk, year)

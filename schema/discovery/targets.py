@@ -13,19 +13,21 @@ from django.db.models import Exists
 
 from apps.accounts.models import User
 from apps.catalog.models import Book
-from apps.reading.models import ReadingList, Review
+from apps.reading.models import JournalEntry, ReadingList, Review
+from apps.reading.selectors import journal_visible_q
 from apps.social.blocking import not_blocked_q
 from apps.social.visibility import visible_q
 from schema.accounts.types import UserType
 from schema.catalog.types import BookType
 from schema.context import Info
 from schema.loaders import Loader
-from schema.reading.types import ReadingListType, ReviewType
+from schema.reading.types import JournalEntryType, ReadingListType, ReviewType
 
 ActivityTarget = Annotated[
-    BookType | ReviewType | ReadingListType | UserType,
+    BookType | ReviewType | ReadingListType | UserType | JournalEntryType,
     strawberry.union(
-        "ActivityTarget", description="What an activity is about: a book, review, list or reader."
+        "ActivityTarget",
+        description="What an activity is about: a book, review, list, reader or journal entry.",
     ),
 ]
 
@@ -38,10 +40,12 @@ def _visible(model, viewer):
         return ReadingList.objects.filter(visible_q(viewer, owner="owner"))
     if model is User:  # a reader across a block is absent here too
         return User.objects.filter(is_active=True).filter(not_blocked_q(viewer, owner="pk"))
+    if model is JournalEntry:
+        return JournalEntry.objects.filter(journal_visible_q(viewer))
     return model.objects.all()
 
 
-TARGET_MODELS = (Book, Review, ReadingList, User)
+TARGET_MODELS = (Book, Review, ReadingList, User, JournalEntry)
 
 
 def target_rows(model, row, viewer):

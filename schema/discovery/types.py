@@ -4,11 +4,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from asgiref.sync import sync_to_async
 
 from apps.discovery.rankings import Window
+from apps.impressions.traits import top_moods
 from apps.reading.stats import YearStats
 from schema.catalog.loaders import AuthorByIdLoader, BookByIdLoader, GenreByIdLoader
 from schema.context import Info
+from schema.enums import MoodEnum
 
 if TYPE_CHECKING:
     from schema.catalog.types import AuthorType, BookType, GenreType
@@ -65,11 +68,22 @@ class Recommendation:
         return await info.context.loaders.get(BookByIdLoader).load(self.because_of_id)
 
 
-@strawberry.type(description="Books and pages a reader finished in one month.")
+@strawberry.type(description="Books, pages and minutes a reader finished in one month.")
 class MonthlyReading:
     month: int = strawberry.field(description="1 (January) to 12 (December).")
     books: int = strawberry.field(description="Books finished that month.")
     pages: int = strawberry.field(description="Their pages (books of unknown length add none).")
+    minutes: int = strawberry.field(
+        description="Their listening minutes (audiobooks; 0 until editions carry durations)."
+    )
+
+
+@strawberry.type(description="A mood of the year's books, and how many of them have it.")
+class MoodCount:
+    mood: MoodEnum = strawberry.field(description="The mood.")
+    books: int = strawberry.field(
+        description="Books of the year that readers tagged with it (`setBookTraits`)."
+    )
 
 
 @strawberry.type(description="How many of the year's books are of one genre.")
@@ -111,10 +125,36 @@ class ReadingStats:
     def pages_read(self) -> int:
         return self.stats.pages
 
+    @strawberry.field(description="Listening minutes of those books (audiobooks).")
+    def minutes_read(self) -> int:
+        return self.stats.minutes
+
+    @strawberry.field(
+        description="Average pages of the year's books of known length, 2 decimals; null when "
+        "none is known."
+    )
+    def average_pages(self) -> float | None:
+        return self.stats.average_pages
+
+    @strawberry.field(
+        description="Pace of reading from the journal: pages advanced in the year's progress "
+        "entries per day with one, 1 decimal; null without progress entries."
+    )
+    def pages_per_day(self) -> float | None:
+        return self.stats.pages_per_day
+
+    @strawberry.field(
+        description="The five moods readers tagged most of the year's books with, most first."
+    )
+    async def top_moods(self) -> list[MoodCount]:
+        found = await sync_to_async(top_moods)(self.stats.book_ids)
+        return [MoodCount(mood=mood, books=n) for mood, n in found]
+
     @strawberry.field(description="Twelve entries, January to December, months without books too.")
     def months(self) -> list[MonthlyReading]:
         return [
-            MonthlyReading(month=m.month, books=m.books, pages=m.pages) for m in self.stats.months
+            MonthlyReading(month=m.month, books=m.books, pages=m.pages, minutes=m.minutes)
+            for m in self.stats.months
         ]
 
     @strawberry.field(description="Genres of the year's books, most books first.")

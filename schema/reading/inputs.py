@@ -56,3 +56,41 @@ class UpdateReadingListInput:
     privacy: PrivacyEnum | None = strawberry.field(
         default=None, description="Who may see the list."
     )
+
+
+@strawberry.input(description="A journal entry: progress (a page or a percent), a note, or both.")
+class JournalEntryInput:
+    page: int | None = strawberry.field(
+        default=None, description="The page reached (0 to the book's pages)."
+    )
+    percent: float | None = strawberry.field(
+        default=None, description="The share read, 0 to 100 (not with `page`)."
+    )
+    note: str = strawberry.field(default="", description="A note (≤ 10,000 chars).")
+    spoiler: bool = strawberry.field(
+        default=False, description="Whether the note reveals the plot."
+    )
+    privacy: PrivacyEnum = strawberry.field(
+        default=Privacy.PUBLIC,
+        description="Who may see the entry (default: everyone your profile lets see it).",
+    )
+
+
+@strawberry.input(description="Changes to a journal entry; fields left out or null stay.")
+class UpdateJournalEntryInput:
+    page: int | None = strawberry.field(default=None, description="New page (drops a percent).")
+    percent: float | None = strawberry.field(
+        default=None, description="New percent (drops a page)."
+    )
+    note: str | None = strawberry.field(default=None, description="New note ('' clears it).")
+    spoiler: bool | None = strawberry.field(default=None, description="Spoiler flag.")
+    privacy: PrivacyEnum | None = strawberry.field(default=None, description="Who may see it.")
+
+
+@strawberry.input(description="A reading goal's targets: any of them, each above zero.")
+class ReadingGoalInput:
+    books: int | None = strawberry.field(default=None, description="Books to finish.")
+    pages: int | None = strawberry.field(default=None, description="Pages to read.")
+    minutes: int | None = strawberry.field(
+        default=None, description="Minutes of audiobooks to listen to."
+    )

@@ -2,7 +2,8 @@
 
 from django.db.models import Count
 
-from apps.reading.models import ReadingListItem
+from apps.catalog.models import Book
+from apps.reading.models import ReadingListItem, UserBook
 from apps.reading.progress import YearRead, read_in_years
 from booknest.internals.prepared import PreparedQuery
 from schema.loaders import Loader
@@ -29,3 +30,12 @@ class YearReadByUserYearLoader(Loader[tuple[int, int], YearRead]):
     def batch_load(self, keys):
         found = read_in_years(list(keys))
         return [found[key] for key in keys]
+
+
+class BookByUserBookIdLoader(Loader[int, Book | None]):
+    """The book of each shelf entry (for journal entries)."""
+
+    def batch_load(self, keys):
+        entries = UserBook.objects.filter(pk__in=keys).select_related("book")
+        books = {entry.pk: entry.book for entry in entries}
+        return [books.get(key) for key in keys]

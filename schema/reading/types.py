@@ -1,11 +1,23 @@
-"""GraphQL types of reading: shelves (UserBook), ratings, reviews, reading lists and goals."""
+"""GraphQL types of reading: shelves (UserBook) and their journal, ratings, reviews, reading
+lists, up next and goals."""
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.timezone import localdate as today
 from strawberry import relay
@@ -14,7 +26,7 @@ from apps.accounts.models import User
 from apps.catalog.models import Book, Edition
 from apps.reading import models
 from apps.reading.progress import expected_by, percent
-from apps.reading.selectors import profile_visible_q
+from apps.reading.selectors import journal_visible_q, profile_visible_q
 from apps.social.visibility import visible_q
 from schema.accounts.loaders import ProfileByUserIdLoader, UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader, EditionByIdLoader
@@ -25,7 +37,11 @@ from schema.enums import ModerationStatusEnum, PrivacyEnum, ReadingStatusEnum
 from schema.fields import PkId, connection, model_field
 from schema.pagination import CursorConnection
 from schema.permissions import require_owner
-from schema.reading.loaders import ItemCountByReadingListIdLoader, YearReadByUserYearLoader
+from schema.reading.loaders import (
+    BookByUserBookIdLoader,
+    ItemCountByReadingListIdLoader,
+    YearReadByUserYearLoader,
+)
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
@@ -37,10 +53,13 @@ BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
 EditionTypeRef = Annotated["EditionType", strawberry.lazy("schema.catalog.edition_types")]
 
 
-# `apps.reading.progress.ENTRY_PAGES` as subqueries on the row's own columns.
-ENTRY_PAGES_SQL = Coalesce(
-    Subquery(Edition.objects.filter(pk=OuterRef("edition_id")).values("pages")[:1]),
-    Subquery(Book.objects.filter(pk=OuterRef("book_id")).values("pages")[:1]),
+# `apps.reading.progress.entry_pages` as subqueries on the row's own columns.
+_EDITION = Edition.objects.filter(pk=OuterRef("edition_id"))
+ENTRY_PAGES_SQL = Case(
+    When(Exists(_EDITION.filter(pages__isnull=False)), then=Subquery(_EDITION.values("pages")[:1])),
+    When(Exists(_EDITION.filter(duration_minutes__isnull=False)), then=Value(None)),
+    default=Subquery(Book.objects.filter(pk=OuterRef("book_id")).values("pages")[:1]),
+    output_field=IntegerField(),
 )
 
 ITEMS_COUNT = Coalesce(
@@ -70,6 +89,55 @@ class OwnedByUser:
                 info.context.loaders.get(ProfileByUserIdLoader).prime(user.pk, profile)
             return user
         return info.context.loaders.get(UserByIdLoader).load(self.user_id)
+
+    @sql(Rows(lambda row, viewer: Book.objects.filter(pk=row.book_id)))
+    @strawberry_django.field(description="The book.")
+    async def book(self, info: Info) -> BookTypeRef:
+        return await info.context.loaders.get(BookByIdLoader).load(self.book_id)
+
+
+@strawberry_django.type(models.JournalEntry, name="JournalEntry")
+class JournalEntryType(PkId, relay.Node):
+    """A moment in a read: how far the reader was (a page or a percent), a note, or both.
+    Progress updates (`updateProgress`) are entries without a note."""
+
+    page: int | None = model_field(description="The page reached, when progress was in pages.")
+    percent: float | None = model_field(description="The share read, when progress was in percent.")
+    note: str = model_field(description="The reader's note, or empty.")
+    spoiler: bool = model_field(description="Whether the note reveals the plot.")
+    privacy: PrivacyEnum = model_field(
+        description="Who may see the entry (the reader's profile privacy applies too)."
+    )
+    created_at: datetime = model_field(description="When it was written.")
+    updated_at: datetime = model_field(description="Last edit.")
+
+    @classmethod
+    def get_queryset(cls, queryset, info: Info, **kwargs):
+        # The entry's own privacy and the reader's profile privacy (their shelves' rule).
+        return queryset.filter(journal_visible_q(info.context.user))
+
+    @sql(Rows(lambda row, viewer: User.objects.filter(pk=row.user_id)))
+    @strawberry_django.field(description="The reader.")
+    async def user(self, info: Info) -> UserTypeRef:
+        return await info.context.loaders.get(UserByIdLoader).load(self.user_id)
+
+    @sql(Rows(lambda row, viewer: Book.objects.filter(user_books__pk=row.user_book_id)))
+    @strawberry_django.field(description="The book.")
+    async def book(self, info: Info) -> BookTypeRef:
+        return await info.context.loaders.get(BookByUserBookIdLoader).load(self.user_book_id)
+
+    @sql(Expr(lambda viewer: when(Q(user_id=viewer.pk))))
+    @strawberry.field(description="Whether the viewer may edit or delete this entry.")
+    def can_edit(self, info: Info) -> bool:
+        return info.context.viewer_id == self.user_id
+
+
+@strawberry_django.type(models.UpNextItem, name="UpNextItem")
+class UpNextItemType:
+    """A book in the viewer's up-next queue."""
+
+    position: int = model_field(description="Place in the queue: 0 is next.")
+    added_at: datetime = model_field(description="When it was queued.")
 
     @sql(Rows(lambda row, viewer: Book.objects.filter(pk=row.book_id)))
     @strawberry_django.field(description="The book.")
@@ -108,14 +176,18 @@ class UserBookType(OwnedByUser, PkId, relay.Node):
 
     @sql(Expr(lambda viewer: ENTRY_PAGES_SQL))
     @strawberry_django.field(
-        description="Pages of the edition read: the entry's edition's, else the book's default "
-        "edition's; null when unknown. `progressPages` is measured against it."
+        description="Pages of the edition read: the entry's edition's (none for an audiobook "
+        "edition), else the book's default edition's; null when unknown. `progressPages` is "
+        "measured against it."
     )
     async def pages(self, info: Info) -> int | None:
+        # `apps.reading.progress.pages_of`, through loaders.
         if self.edition_id is not None:
             edition = await info.context.loaders.get(EditionByIdLoader).load(self.edition_id)
             if edition is not None and edition.pages is not None:
                 return edition.pages
+            if edition is not None and edition.duration_minutes is not None:
+                return None  # an audiobook: minutes, not pages
         book = await info.context.loaders.get(BookByIdLoader).load(self.book_id)
         return book.pages if book is not None else None
 
@@ -123,6 +195,16 @@ class UserBookType(OwnedByUser, PkId, relay.Node):
     def private_notes(self, info: Info) -> str:
         require_owner(info, self.user_id, "private notes")
         return self.private_notes
+
+    @connection(
+        CursorConnection[JournalEntryType],
+        description="The reader's journal of this book (progress and notes), newest first: "
+        "the entries the viewer may see.",
+    )
+    def journal(self) -> QuerySet[models.JournalEntry]:
+        return models.JournalEntry.objects.filter(user_book_id=self.pk).order_by(
+            "-created_at", "-id"
+        )
 
 
 @strawberry_django.type(models.Rating, name="Rating")
@@ -237,12 +319,14 @@ class ReadingGoalType(PkId, relay.Node):
     """A reader's target for a year, and how far along they are.
 
     A book counts when it is on the reader's `READ` shelf with a finish date in the year; its
-    pages are the catalogue's page count. The schedule assumes an even pace over the year.
+    pages and minutes are those of the reader's copy. The schedule assumes an even pace over
+    the year.
     """
 
     year: int = model_field(description="The calendar year.")
     books_target: int | None = model_field(description="Books to finish, if set.")
     pages_target: int | None = model_field(description="Pages to read, if set.")
+    minutes_target: int | None = model_field(description="Minutes to listen, if set.")
 
     @classmethod
     def get_queryset(cls, queryset, info: Info, **kwargs):
@@ -262,6 +346,20 @@ class ReadingGoalType(PkId, relay.Node):
     )
     async def pages_read(self, info: Info) -> int:
         return (await _year_read(info, self)).pages
+
+    @strawberry_django.field(
+        description="Listening minutes of the audiobooks finished in the year (0 until shelf "
+        "entries name an audiobook edition)."
+    )
+    async def minutes_read(self, info: Info) -> int:
+        return (await _year_read(info, self)).minutes
+
+    @strawberry_django.field(
+        description="`minutesRead` as a percentage of `minutesTarget` (may pass 100), one "
+        "decimal; null without a minutes target."
+    )
+    async def minutes_percent(self, info: Info) -> float | None:
+        return percent((await _year_read(info, self)).minutes, self.minutes_target)
 
     @strawberry_django.field(
         description="`booksRead` as a percentage of `booksTarget` (may pass 100), one decimal; "

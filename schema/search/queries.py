@@ -22,7 +22,7 @@ from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import AuthorByIdLoader, BookByIdLoader, GenreByIdLoader
 from schema.catalog.queries import invalid, refused
 from schema.context import Info
-from schema.search.loaders import ReadingListByIdLoader
+from schema.search.loaders import QuoteByIdLoader, ReadingListByIdLoader
 from schema.search.types import (
     ALL_TYPES,
     DecadeFacet,
@@ -41,6 +41,7 @@ LOADERS = {
     Kind.AUTHOR: AuthorByIdLoader,
     Kind.USER: UserByIdLoader,
     Kind.LIST: ReadingListByIdLoader,
+    Kind.QUOTE: QuoteByIdLoader,
 }
 _CURSOR_PREFIX = "search:"
 

@@ -9,6 +9,7 @@ from strawberry import relay
 from apps.search.models import Kind
 from schema.accounts.types import UserType
 from schema.catalog.types import AuthorType, BookType, GenreType
+from schema.impressions.types import QuoteType
 from schema.reading.types import ReadingListType
 
 
@@ -22,8 +23,15 @@ class SearchType(Enum):
     LIST = strawberry.enum_value(
         Kind.LIST.value, description="Reading lists (private lists only to their owner)."
     )
+    QUOTE = strawberry.enum_value(
+        Kind.QUOTE.value,
+        description="Quotes readers kept, by their words (as private as the quote and its "
+        "reader's profile). Only searched when asked for in `types`.",
+    )
 
 
+# What `types` means when left out: quotes are asked for by name (a search box for books and
+# people should not fill with passages quoting the words typed).
 ALL_TYPES = [SearchType.BOOK, SearchType.AUTHOR, SearchType.USER, SearchType.LIST]
 
 
@@ -50,7 +58,7 @@ class SearchFilterInput:
 
 
 SearchResult = Annotated[
-    BookType | AuthorType | UserType | ReadingListType,
+    BookType | AuthorType | UserType | ReadingListType | QuoteType,
     strawberry.union("SearchResult", description="Something search found."),
 ]
 
@@ -75,7 +83,7 @@ class SearchHit:
         description="Relevance (higher is better); comparable within one search only."
     )
     highlights: list[Highlight] = strawberry.field(description="Where the hit matched.")
-    node: SearchResult = strawberry.field(description="The book, author, reader or list.")
+    node: SearchResult = strawberry.field(description="The book, author, reader, list or quote.")
 
 
 @strawberry.type(name="GenreFacet", description="How many matching books are in a genre.")

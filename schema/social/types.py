@@ -67,8 +67,8 @@ class ActivityType(likeable("activity"), PkId, relay.Node):
 
     @sql(OneOf(target_rows))
     @strawberry_django.field(
-        description="The object acted on — a Book, Review, ReadingList or User — or null when "
-        "the viewer may no longer see it (e.g. a review made private since)."
+        description="The object acted on — a Book, Review, ReadingList, User or JournalEntry — "
+        "or null when the viewer may no longer see it (e.g. a review made private since)."
     )
     async def target(
         self, info: Info

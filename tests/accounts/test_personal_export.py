@@ -72,6 +72,10 @@ def test_the_zip_holds_the_readers_data_as_json_and_csv(
         "comments.json",
         "likes.json",
         "reading_goals.json",
+        "journal.json",
+        "quotes.json",
+        "book_traits.json",
+        "up_next.json",
         "follows.json",
         "activities.json",
         "notifications.json",
@@ -268,3 +272,39 @@ def test_with_the_worker_runner_the_export_is_queued_for_the_import_workers(
 
     export.refresh_from_db()
     assert export.status == "succeeded" and export.size > 0
+
+
+def test_the_export_holds_the_readers_journal_quotes_traits_and_queue(
+    gql, client, world, django_capture_on_commit_callbacks
+):
+    from apps.impressions.models import (
+        BookTraitMood,
+        BookTraitVote,
+        BookTraitWarning,
+        ContentWarning,
+        Quote,
+    )
+    from apps.reading.models import JournalEntry, UpNextItem, UserBook
+
+    shelf = UserBook.objects.filter(user=world.ada).first()
+    JournalEntry.objects.create(user=world.ada, user_book=shelf, page=12, note="so far so good")
+    Quote.objects.create(user=world.ada, book=shelf.book, text="A line", privacy="private")
+    vote = BookTraitVote.objects.create(user=world.ada, book=shelf.book, pace="fast")
+    BookTraitMood.objects.create(vote=vote, book=shelf.book, mood="tense")
+    BookTraitWarning.objects.create(
+        vote=vote, book=shelf.book, warning=ContentWarning.objects.get(name="War"), severity="minor"
+    )
+    UpNextItem.objects.create(user=world.ada, book=shelf.book, position=0)
+    archive = export_and_download(gql, client, world.ada, django_capture_on_commit_callbacks)
+
+    def load(name):
+        return json.loads(archive.read(name))
+
+    (entry,) = load("journal.json")
+    assert (entry["page"], entry["note"], entry["book_id"]) == (12, "so far so good", shelf.book_id)
+    assert [q["text"] for q in load("quotes.json")] == ["A line"]
+    (traits,) = load("book_traits.json")
+    assert (traits["pace"], traits["moods"]) == ("fast", ["tense"])
+    assert traits["content_warnings"] == [{"name": "War", "severity": "minor"}]
+    assert [i["book_title"] for i in load("up_next.json")] == [shelf.book.title]
+    assert "impressions.BookTraitVote" not in load("other.json")

@@ -57,6 +57,7 @@ def test_every_document_answers_the_same_on_both_paths_for_every_viewer(gql, wor
         "reading list",
         "books page",
         "conversation",
+        "reading life",
     ],
 )
 def test_a_screen_is_one_sql_statement(gql, world, screen):

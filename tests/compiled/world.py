@@ -12,7 +12,14 @@ from strawberry.relay import to_base64
 from apps.catalog.editions import create_edition, update_edition
 from apps.conversation.models import Comment, Like
 from apps.core.models import Privacy
-from apps.reading.models import ReadingList, ReadingStatus
+from apps.impressions.models import (
+    BookTraitMood,
+    BookTraitVote,
+    BookTraitWarning,
+    ContentWarning,
+    Quote,
+)
+from apps.reading.models import JournalEntry, ReadingList, ReadingStatus, UpNextItem, UserBook
 from apps.social.models import Verb
 from bench.screens import BOOK_PAGE, FEED, PROFILE_PAGE, READING_LIST
 from tests import factories as f
@@ -142,6 +149,40 @@ MODERATION_QUEUE = """query Queue {
 }"""
 
 
+READING_LIFE = """query ReadingLife($id: ID!, $u: String!, $first: Int = 5) {
+  book(id: $id) {
+    title
+    traits {
+      voters moods { mood share } pace { value share } plotOrCharacter { value share }
+      contentWarnings { name severity count }
+    }
+    newest: quotes(first: $first) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { cursor node { id text page spoiler privacy canEdit user { username } } }
+    }
+  }
+  user(username: $u) {
+    username
+    upNext { position addedAt book { title } }
+    quotes(first: $first) { totalCount edges { node { text book { title } } } }
+  }
+  userBooks(username: $u, first: 3) { edges { node {
+    book { title }
+    journal(first: $first) {
+      totalCount pageInfo { hasNextPage }
+      edges { node { id page percent note spoiler privacy canEdit user { username } book { title } } }
+    }
+  } } }
+}"""
+
+
+# A connection's arguments other than paging keep it on the resolver path (the planner's
+# rule): `order` is checked for equal answers, not for one statement.
+POPULAR_QUOTES = """query PopularQuotes($id: ID!) {
+  book(id: $id) { quotes(first: 5, order: POPULAR) { edges { node { text likes: spoiler } } } }
+}"""
+
+
 def build() -> SimpleNamespace:
     """Readers with public, followers-only and private profiles; reviews, lists and activity
     of each privacy; `fan` follows everyone, `stranger` nobody."""
@@ -183,6 +224,7 @@ def build() -> SimpleNamespace:
             )
             f.make_reading_list_item(reading_list, books[n], note="good")
         f.make_activity(user, books[4], privacy=Privacy.PUBLIC)
+        _reading_life(user, books)
     f.make_follow(people["pub"], fan)
     # The first book is a work with several editions; some readers say which they read.
     staff_editions = [
@@ -310,6 +352,29 @@ def talk(people: dict, fan, stranger) -> None:
     Block.objects.create(blocker=people["pub"], blocked=stranger)
 
 
+def _reading_life(user, books) -> None:
+    """Journal entries and quotes of each privacy, tags of how books feel, a queue."""
+    violence = ContentWarning.objects.get(name="Violence")
+    for n, privacy in enumerate((Privacy.PUBLIC, Privacy.FOLLOWERS, Privacy.PRIVATE)):
+        shelf = UserBook.objects.get(user=user, book=books[n + 1])
+        JournalEntry.objects.create(
+            user=user, user_book=shelf, page=10 * (n + 1), note=f"{privacy} note", privacy=privacy
+        )
+        JournalEntry.objects.create(user=user, user_book=shelf, percent=Decimal("12.5"))
+        Quote.objects.create(
+            user=user,
+            book=books[0],
+            text=f"{user.username} {privacy} quote",
+            privacy=privacy,
+            spoiler=n == 1,
+            likes_count=n,
+        )
+        UpNextItem.objects.create(user=user, book=books[3 + n], position=n)
+    vote = BookTraitVote.objects.create(user=user, book=books[0], pace="slow", driver="plot")
+    BookTraitMood.objects.create(vote=vote, book=books[0], mood="dark")
+    BookTraitWarning.objects.create(vote=vote, book=books[0], warning=violence, severity="minor")
+
+
 def documents(world) -> dict[str, tuple[str, dict]]:
     book = to_base64("Book", world.books[0].pk)
     reading_list = to_base64("ReadingList", world.lists["fol followers"].pk)
@@ -339,4 +404,7 @@ def documents(world) -> dict[str, tuple[str, dict]]:
         "connections without arguments": (CONNECTIONS_WITHOUT_ARGUMENTS, {}),
         "conversation": (CONVERSATION, {"id": book, "u": "fol", "first": 20}),
         "conversation, public reader": (CONVERSATION, {"id": book, "u": "pub", "first": 2}),
+        "reading life": (READING_LIFE, {"id": book, "u": "fol"}),
+        "reading life, public reader": (READING_LIFE, {"id": book, "u": "pub", "first": 2}),
+        "popular quotes": (POPULAR_QUOTES, {"id": book}),
     }

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import F
+from strawberry.relay import to_base64
 
 from apps.accounts.models import Profile, User
 from apps.catalog.isbn import is_valid_isbn10, is_valid_isbn13, isbn10_to_isbn13
@@ -15,16 +16,19 @@ from apps.catalog.models import Book, Edition, Genre
 from apps.conversation.models import Comment, Like
 from apps.core.models import Privacy
 from apps.demo.catalogue import read_rows
+from apps.impressions.models import BookTraitVote, Quote
 from apps.lending.models import Reservation, ReservationStatus
 from apps.notifications import types
 from apps.notifications.models import Notification, NotificationType
 from apps.reading.models import (
     RATING_VALUES,
+    JournalEntry,
     Rating,
     ReadingGoal,
     ReadingList,
     ReadingStatus,
     Review,
+    UpNextItem,
     UserBook,
 )
 from apps.social.models import Activity, Follow
@@ -44,16 +48,8 @@ def world_state() -> dict:
         "counts": {
             model.__name__: model.objects.count()
             for model in (
-                Book,
-                User,
-                UserBook,
-                Rating,
-                Review,
-                ReadingList,
-                Follow,
-                Activity,
-                Comment,
-                Like,
+                *(Book, User, UserBook, Rating, Review, ReadingList, Follow, Activity),
+                *(Comment, Like, JournalEntry, Quote, BookTraitVote, UpNextItem),
             )
         },
         "comments": set(
@@ -177,7 +173,16 @@ def test_seed_demo_social_graph_lending_and_inbox():
         assert reservation.copy is not None and reservation.pickup_deadline is not None
 
     verbs = set(Activity.objects.values_list("verb", flat=True))
-    assert verbs == {"shelved", "started", "finished", "rated", "reviewed", "listed", "followed"}
+    assert verbs == {
+        "shelved",
+        "started",
+        "finished",
+        "rated",
+        "reviewed",
+        "listed",
+        "followed",
+        "noted",
+    }
     for activity in Activity.objects.filter(verb__in=["reviewed", "listed", "followed"])[:50]:
         assert activity.target is not None
     # A private review never leaves a public trace in the feed.
@@ -192,6 +197,34 @@ def test_seed_demo_social_graph_lending_and_inbox():
 
 
 # --- rebuilding -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_reading_life(gql):
+    """Journals with notes in feeds, quotes, how books felt, up next queues, minutes goals."""
+    from apps.impressions.models import BookTraitMood, BookTraitWarning
+
+    seed()
+    assert JournalEntry.objects.exclude(note="").exists()
+    assert JournalEntry.objects.filter(note="", page__isnull=False).exists()  # progress alone
+    assert Activity.objects.filter(verb="noted").exists()
+    assert Quote.objects.filter(privacy=Privacy.PUBLIC).exists()
+    assert Quote.objects.filter(privacy=Privacy.PRIVATE).exists()
+    assert BookTraitVote.objects.count() > 50 and BookTraitMood.objects.exists()
+    assert BookTraitWarning.objects.exists()
+    assert UpNextItem.objects.exists()
+    for user in User.objects.filter(up_next__isnull=False).distinct():
+        positions = list(user.up_next.order_by("position").values_list("position", flat=True))
+        assert positions == list(range(len(positions)))
+    assert ReadingGoal.objects.filter(minutes_target__isnull=False).exists()
+    demo = User.objects.get(username="demo")
+    gql.login(demo)
+    book = BookTraitVote.objects.values_list("book_id", flat=True).first()
+    result = gql(
+        """query($id: ID!) { book(id: $id) { traits { voters moods { mood share } } } }""",
+        {"id": to_base64("Book", book)},
+    )
+    assert result["data"]["book"]["traits"]["voters"] >= 1
 
 
 @pytest.mark.django_db

@@ -9,12 +9,14 @@ from django.db import IntegrityError, transaction
 from apps.core.models import Privacy
 from apps.reading.models import (
     RATING_VALUES,
+    JournalEntry,
     Rating,
     ReadingGoal,
     ReadingList,
     ReadingListItem,
     ReadingStatus,
     Review,
+    UpNextItem,
     UserBook,
 )
 from tests.factories import (
@@ -238,3 +240,49 @@ def test_reading_goal_year_accepted(year):
 def test_reading_goal_year_range(year):
     with pytest.raises(IntegrityError, match="reading_goal_year_range"), transaction.atomic():
         make_reading_goal(year=year)
+
+
+# --- JournalEntry, UpNextItem, ReadingGoal minutes -------------------------------------------
+
+
+def _entry(**fields):
+    shelf = make_user_book()
+    return JournalEntry.objects.create(user=shelf.user, user_book=shelf, **fields)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"page": 10, "percent": Decimal("5")},  # pages or percent, not both
+        {"percent": Decimal("100.01")},
+        {"percent": Decimal("-1")},
+        {},  # neither progress nor a note
+        {"note": "x", "privacy": "friends"},
+    ],
+)
+def test_journal_entry_refuses_broken_rows(fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _entry(**fields)
+
+
+@pytest.mark.parametrize(
+    "fields", [{"page": 0}, {"percent": Decimal("100")}, {"note": "a thought"}]
+)
+def test_journal_entry_accepts_progress_or_a_note(fields):
+    assert _entry(**fields).pk
+
+
+def test_up_next_holds_a_book_once_and_ten_places():
+    user, book = make_user(), make_book()
+    UpNextItem.objects.create(user=user, book=book, position=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UpNextItem.objects.create(user=user, book=book, position=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UpNextItem.objects.create(user=user, book=make_book(), position=10)
+    assert UpNextItem.objects.create(user=user, book=make_book(), position=9).pk
+
+
+def test_reading_goal_minutes_alone_is_a_target_and_must_be_positive():
+    assert make_reading_goal(books_target=None, pages_target=None, minutes_target=60).pk
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_reading_goal(books_target=None, pages_target=None, minutes_target=0)

@@ -1,4 +1,5 @@
-"""Shelves: putting a book on a reader's shelf, moving it between statuses, and progress.
+"""Shelves: putting a book on a reader's shelf and moving it between statuses (progress is
+written through the journal, `apps.reading.services.journal`).
 
 Dates follow what a reader means by each shelf:
 
@@ -16,22 +17,21 @@ No date may be in the future, and a read cannot finish before it started.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
 from apps.catalog.models import Book, Edition
 from apps.core.errors import Conflict, Invalid, NotFound
 from apps.reading.models import ReadingStatus, UserBook
-from apps.reading.progress import entry_pages
 from apps.reading.services._common import activity_privacy, get_book, today
+from apps.reading.services.upnext import take_off_up_next
 from apps.social.activity import record_activity
 from apps.social.models import Activity, Verb
 
 # Statuses in which a read is under way: moving between them continues the same read.
 IN_PROGRESS = {ReadingStatus.READING, ReadingStatus.PAUSED}
 FINISHING = {ReadingStatus.READ, ReadingStatus.DID_NOT_FINISH}
-SHELF_VERBS = [Verb.SHELVED, Verb.STARTED, Verb.FINISHED]
+SHELF_VERBS = [Verb.SHELVED, Verb.STARTED, Verb.FINISHED, Verb.NOTED]
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def set_reading_status(
     with transaction.atomic():
         book = get_book(book_id)
         edition = _edition_of(book, edition_id) if edition_id is not None else None
-        entry = _locked_entry(user, book)
+        entry = locked_entry(user, book)
         if edition is not None:
             entry.edition = edition
         apply_status(entry, ReadingStatus(status), started_at, finished_at)
@@ -92,32 +92,6 @@ def remove_from_shelves(user, book_id: int) -> ShelfRemoval:
         Activity.objects.filter(actor=user, book=book, verb__in=SHELF_VERBS).delete()
         entry.delete()
     return removal
-
-
-def update_progress(
-    user, book_id: int, pages: int | None = None, percent: float | Decimal | None = None
-) -> UserBook:
-    """Record how far the reader is, in pages or in percent (exactly one of them).
-
-    A book not currently being read moves to `reading` (recording `started`). Reaching the
-    last page or 100% does not finish the book: finishing is the reader's explicit act
-    (`set_reading_status(..., "read")`), with its own date and activity.
-    """
-    if (pages is None) == (percent is None):
-        raise Invalid("Give either pages or percent (exactly one of them).")
-    with transaction.atomic():
-        book = get_book(book_id)
-        entry = _locked_entry(user, book)
-        if pages is not None:
-            pages = _check_pages(pages, entry)
-        else:
-            percent = _check_percent(percent)
-        if entry.pk is None or entry.status != ReadingStatus.READING:
-            apply_status(entry, ReadingStatus.READING)
-        entry.progress_pages = pages
-        entry.progress_percent = percent
-        entry.save()
-    return entry
 
 
 def apply_status(
@@ -173,6 +147,8 @@ def apply_status(
     entry.status = status
     if previous is None:
         _save_new(entry)
+    if status == ReadingStatus.READING and previous != ReadingStatus.READING:
+        take_off_up_next(entry.user_id, entry.book_id)  # started: no longer "up next"
     verb = _verb_for(previous, status)
     if verb is not None:
         data = {"status": status.value}
@@ -194,32 +170,12 @@ def _verb_for(previous: ReadingStatus | None, status: ReadingStatus) -> Verb | N
     return None
 
 
-def _locked_entry(user, book: Book) -> UserBook:
+def locked_entry(user, book: Book) -> UserBook:
     """The reader's entry for the book, row-locked; a new unsaved one when not shelved."""
     entry = UserBook.objects.select_for_update().filter(user=user, book=book).first()
     if entry is None:
         entry = UserBook(user=user, book=book, status=ReadingStatus.WANT_TO_READ)
     return entry
-
-
-def _check_pages(pages: int, entry: UserBook) -> int:
-    """Pages read, at most the pages of the edition read (`entry_pages`)."""
-    if pages < 0:
-        raise Invalid("Pages read cannot be negative.", field="pages")
-    total = entry_pages(entry)
-    if total is not None and pages > total:
-        raise Invalid(f"This edition has {total} pages.", field="pages")
-    return pages
-
-
-def _check_percent(percent) -> Decimal:
-    try:
-        value = Decimal(str(percent))
-    except InvalidOperation:
-        raise Invalid("Percent must be a number.", field="percent") from None
-    if not value.is_finite() or not 0 <= value <= 100:
-        raise Invalid("Percent must be between 0 and 100.", field="percent")
-    return value.quantize(Decimal("0.01"))
 
 
 def _save_new(entry: UserBook) -> None:

@@ -85,6 +85,7 @@ HIGHLIGHT_FIELDS = {
     Kind.AUTHOR: (("title", "name"), ("body", "bio")),
     Kind.USER: (("title", "displayName"), ("people", "username"), ("body", "bio")),
     Kind.LIST: (("title", "name"), ("body", "description")),
+    Kind.QUOTE: (("title", "text"), ("people", "book")),
 }
 
 

@@ -3,12 +3,22 @@
 from strawberry.tools import merge_types
 
 from schema.reading.mutations.goals import GoalMutation
+from schema.reading.mutations.journal import JournalMutation
 from schema.reading.mutations.lists import ReadingListMutation
 from schema.reading.mutations.ratings import RatingMutation
 from schema.reading.mutations.reviews import ReviewMutation
 from schema.reading.mutations.shelves import ShelfMutation
+from schema.reading.mutations.upnext import UpNextMutation
 
 ReadingMutation = merge_types(
     "ReadingMutation",
-    (ShelfMutation, RatingMutation, ReviewMutation, ReadingListMutation, GoalMutation),
+    (
+        ShelfMutation,
+        JournalMutation,
+        RatingMutation,
+        ReviewMutation,
+        ReadingListMutation,
+        UpNextMutation,
+        GoalMutation,
+    ),
 )

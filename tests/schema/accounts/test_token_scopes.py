@@ -44,6 +44,7 @@ SESSION_ONLY = {
     "deleteEdition",
     "setDefaultEdition",
     "moveEdition",
+    "addContentWarning",
     "uploadBookCover",
     "removeBookCover",
     "uploadAuthorPhoto",

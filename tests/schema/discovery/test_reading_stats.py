@@ -1,6 +1,6 @@
 """`readingStats`: a reader's year in numbers, on a small fixture, and who may see it."""
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
@@ -120,3 +120,57 @@ def test_reading_stats_query_count_does_not_grow_with_books(gql, year_of_ada):
             date(2025, 5, 1),
         )
     assert count() == before
+
+
+GROWN = """
+query($year: Int!) {
+  readingStats(year: $year) {
+    minutesRead averagePages pagesPerDay
+    months { month books pages minutes }
+    topMoods { mood books }
+  }
+}"""
+
+
+def test_reading_stats_grow_moods_length_and_pace(gql, year_of_ada):
+    from datetime import datetime
+
+    from apps.impressions.models import BookTraitMood, BookTraitVote
+    from apps.reading.models import JournalEntry, UserBook
+
+    friend = make_user()
+    for title, moods in (("Dune", ["dark", "adventurous"]), ("The Dispossessed", ["reflective"])):
+        entry = UserBook.objects.get(user=year_of_ada, book__title=title)
+        for reader in (year_of_ada, friend):
+            vote = BookTraitVote.objects.create(user=reader, book=entry.book)
+            for mood in moods:
+                BookTraitMood.objects.create(vote=vote, book=entry.book, mood=mood)
+    BookTraitMood.objects.create(
+        vote=BookTraitVote.objects.get(user=year_of_ada, book__title="The Dispossessed"),
+        book=UserBook.objects.get(user=year_of_ada, book__title="The Dispossessed").book,
+        mood="dark",
+    )
+    dune = UserBook.objects.get(user=year_of_ada, book__title="Dune")
+    # 100 pages on Feb 1, 50% of 612 (306) on Feb 2, back to page 250 on Feb 3 (nothing
+    # advanced); 2024's entry counts as the start, not as reading in 2025.
+    for day, page, percent in (
+        (datetime(2024, 12, 31, 12, tzinfo=UTC), 10, None),
+        (datetime(2025, 2, 1, 12, tzinfo=UTC), 100, None),
+        (datetime(2025, 2, 2, 12, tzinfo=UTC), None, 50),
+        (datetime(2025, 2, 3, 12, tzinfo=UTC), 250, None),
+    ):
+        entry = JournalEntry.objects.create(
+            user=year_of_ada, user_book=dune, page=page, percent=percent
+        )
+        JournalEntry.objects.filter(pk=entry.pk).update(created_at=day)
+    result = gql.login(year_of_ada)(GROWN, {"year": 2025})
+    assert "errors" not in result, result
+    data = result["data"]["readingStats"]
+    assert data["minutesRead"] == 0 and {m["minutes"] for m in data["months"]} == {0}
+    assert data["averagePages"] == round((387 + 183 + 612) / 3, 2)
+    assert data["pagesPerDay"] == round((90 + 206) / 3, 1)
+    assert data["topMoods"] == [
+        {"mood": "DARK", "books": 2},
+        {"mood": "ADVENTUROUS", "books": 1},
+        {"mood": "REFLECTIVE", "books": 1},
+    ]

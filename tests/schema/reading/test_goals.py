@@ -164,3 +164,62 @@ def test_another_readers_goal_follows_their_profile_privacy(
         gql.logout() if viewer is None else gql.login(viewer)
         goal = gql(GOAL, {"year": 2026, "username": "Owner"})["data"]["readingGoal"]
         assert (goal is not None) == sees, (viewer, privacy)
+
+
+SET_GOAL_INPUT = """
+mutation($year: Int!, $input: ReadingGoalInput, $books: Int) {
+  setReadingGoal(year: $year, input: $input, books: $books) {
+    readingGoal { booksTarget pagesTarget minutesTarget pagesRead minutesRead minutesPercent }
+    errors { code field }
+  }
+}"""
+
+
+def test_goals_by_pages_and_minutes(gql, monkeypatch):
+    from django.db.models import IntegerField, Value
+
+    from apps.reading import progress
+
+    ada = make_user("ada")
+    gql.login(ada)
+    year = timezone.localdate().year
+    make_user_book(
+        ada, make_book(pages=300), status=ReadingStatus.READ, finished_at=date(year, 1, 2)
+    )
+    result = payload(
+        gql(SET_GOAL_INPUT, {"year": year, "input": {"pages": 1000, "minutes": 600}}),
+        "setReadingGoal",
+    )
+    assert result["readingGoal"] == {
+        "booksTarget": None,
+        "pagesTarget": 1000,
+        "minutesTarget": 600,
+        "pagesRead": 300,
+        "minutesRead": 0,  # no audiobook editions yet
+        "minutesPercent": 0.0,
+    }
+    # The length of a shelf entry is said in one place: what it says, goals count.
+    monkeypatch.setattr(
+        progress, "entry_minutes", lambda prefix="": Value(150, output_field=IntegerField())
+    )
+    result = payload(
+        gql(SET_GOAL_INPUT, {"year": year, "input": {"minutes": 600}}), "setReadingGoal"
+    )
+    assert result["readingGoal"]["minutesRead"] == 150
+    assert result["readingGoal"]["minutesPercent"] == 25.0
+    assert result["readingGoal"]["pagesTarget"] is None  # "set" replaces
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"input": {}}, [("INVALID", None)]),
+        ({"input": {"minutes": 0}}, [("INVALID", "minutes")]),
+        ({"input": {"minutes": 10}, "books": 3}, [("INVALID", "input")]),
+    ],
+)
+def test_goal_input_errors(gql, variables, expected):
+    gql.login(make_user())
+    result = gql(SET_GOAL_INPUT, {"year": 2026, **variables})
+    assert error_codes(result, "setReadingGoal") == expected
+    assert not ReadingGoal.objects.exists()

@@ -1,0 +1,9 @@
+"""Impressions of books: quotes readers keep, and how a book feels (moods, pace, warnings)."""
+
+from django.apps import AppConfig
+
+
+class ImpressionsConfig(AppConfig):
+    name = "apps.impressions"
+    label = "impressions"
+    verbose_name = "Quotes and book traits"

@@ -26,7 +26,7 @@ ORDERS = {
 
 def quote_visible_q(viewer) -> Q:
     """Quotes `viewer` may see: the quote's own privacy and its reader's profile privacy."""
-    return visible_q(viewer) & profile_visible_q(viewer)
+    return visible_q(viewer, moderated=False) & profile_visible_q(viewer)
 
 
 def book_quotes(book_id: int, order: str = "newest") -> QuerySet[Quote]:

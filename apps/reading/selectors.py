@@ -44,7 +44,7 @@ def profile_visible_q(viewer, *, owner: str = "user") -> Q:
 
 def journal_visible_q(viewer) -> Q:
     """Journal entries `viewer` may see: the entry's privacy and its reader's profile privacy."""
-    return visible_q(viewer) & profile_visible_q(viewer)
+    return visible_q(viewer, moderated=False) & profile_visible_q(viewer)
 
 
 def shelves_visible(viewer, owner: User) -> bool:

@@ -526,10 +526,17 @@ class Planner:
             item_type = get_nullable_type(value_type.of_type)
             if not isinstance(item_type, GraphQLObjectType):
                 return value
-            alias = f"_j{next(self._aliases)}"
-            item = self._json_object(item_type, nodes, f"{alias}.value")
+            alias, element = f"_j{next(self._aliases)}", f"_j{next(self._aliases)}"
+            item = self._json_object(item_type, nodes, f"{element}.value")
+            # NULL (or JSON null) stays null; an empty array stays an empty list.
+            items = "(SELECT json_agg(" + item + f") FROM json_array_elements({alias}.v) {element})"
             return (
-                "(SELECT json_agg(" + item + ") FROM json_array_elements(" + value + f") {alias})"
+                f"(SELECT CASE WHEN {alias}.v IS NULL OR json_typeof({alias}.v) = 'null' "
+                + "THEN NULL ELSE coalesce("
+                + items
+                + ", '[]'::json) END FROM (SELECT "
+                + value
+                + f" AS v OFFSET 0) {alias})"
             )
         if isinstance(value_type, GraphQLObjectType):
             alias = f"_j{next(self._aliases)}"

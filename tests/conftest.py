@@ -18,6 +18,22 @@ def _skipped_by_condition(item: pytest.Item) -> bool:
     return any(mark.args and mark.args[0] is True for mark in item.iter_markers("skipif"))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the database's first rows when it ends
+    (`serialized_rollback`): content types, permissions and the rows data migrations wrote
+    (notification types, content warnings …). Without it, the flush that ends such a test
+    re-creates content types under new ids (a later test restoring the first rows then collides
+    with them, and ids cached in-process point nowhere) and leaves the data migrations' rows
+    out, so a transactional test's outcome would depend on which ran before it in its worker."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if "serialized_rollback" not in marker.kwargs:
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield

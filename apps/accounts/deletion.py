@@ -16,7 +16,8 @@ What happens, all or nothing:
   tokens stop working at once (their user is gone), and the reader's open WebSockets close
   (4403 "Forbidden: account deleted", apps/accounts/live_connections.py);
 - each book the reader had rated gets its `average_rating` and `ratings_count` recomputed
-  exactly from the ratings left (its row locked from the start, as the rating services do);
+  exactly from the ratings left (its row locked from the start, as the rating services do), and
+  each quote the reader liked its `likes_count`;
 - after commit, the files go: the avatar (apps/media/cleanup.py, on the profile's deletion),
   import files and data exports.
 
@@ -86,13 +87,20 @@ def erase_account(user: User) -> None:
     """Delete the account and all that is the reader's, with no questions asked (the admin's
     "Delete account and all their data" action; `delete_account` after its checks)."""
     from apps.catalog.models import Book
+    from apps.conversation.models import Like
     from apps.imports.models import ImportJob
+    from apps.impressions.quotes import recount_likes
     from apps.lending.departure import release_for_departure
     from apps.reading.models import Rating
     from apps.reading.services.ratings import refresh_rating_stats
 
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        liked_quotes = list(
+            Like.objects.filter(user_id=user.pk, quote__isnull=False).values_list(
+                "quote_id", flat=True
+            )
+        )
         rated = sorted(
             set(Rating.objects.filter(user_id=user.pk).values_list("book_id", flat=True))
         )
@@ -110,4 +118,5 @@ def erase_account(user: User) -> None:
         user.delete()
         for book_id in rated:
             refresh_rating_stats(book_id)
+        recount_likes(liked_quotes)
         transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files], robust=True)

@@ -1,6 +1,9 @@
 """Comments and likes. Each names its subject with one foreign key per kind of subject (exactly
 one set), so who may see a comment or like is a plain join on its subject's own rule."""
 
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -58,11 +61,22 @@ class Comment(models.Model):
 
 
 # The kinds of thing a reader may like, as the Like's foreign key names them.
-LIKE_SUBJECTS = ("review", "reading_list", "activity", "comment")
+LIKE_SUBJECTS = ("review", "reading_list", "activity", "comment", "quote")
+
+
+def _exactly_one(kinds) -> Q:
+    """Exactly one of the foreign keys `kinds` is set."""
+    return reduce(
+        operator.or_,
+        (
+            Q(**{f"{kind}__isnull": False}, **{other: None for other in kinds if other != kind})
+            for kind in kinds
+        ),
+    )
 
 
 class Like(models.Model):
-    """A reader likes a review, reading list, activity or comment (once each)."""
+    """A reader likes a review, reading list, activity, comment or quote (once each)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     review = models.ForeignKey(
@@ -81,6 +95,9 @@ class Like(models.Model):
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="likes"
     )
+    quote = models.ForeignKey(
+        "impressions.Quote", null=True, blank=True, on_delete=models.CASCADE, related_name="likes"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,15 +107,7 @@ class Like(models.Model):
             for kind in LIKE_SUBJECTS
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(review__isnull=False, reading_list=None, activity=None, comment=None)
-                    | Q(review=None, reading_list__isnull=False, activity=None, comment=None)
-                    | Q(review=None, reading_list=None, activity__isnull=False, comment=None)
-                    | Q(review=None, reading_list=None, activity=None, comment__isnull=False)
-                ),
-                name="like_one_subject",
-            ),
+            models.CheckConstraint(condition=_exactly_one(LIKE_SUBJECTS), name="like_one_subject"),
             *[
                 models.UniqueConstraint(
                     fields=["user", kind],

@@ -3,6 +3,8 @@
 from apps.conversation.models import Comment
 from apps.conversation.visibility import comment_visible_q
 from apps.core.errors import NotFound
+from apps.impressions.models import Quote
+from apps.impressions.quotes import quote_visible_q
 from apps.reading.models import ReadingList, Review
 from apps.social.models import Activity
 from apps.social.visibility import visible_q
@@ -13,6 +15,7 @@ KINDS = {
     "ReadingList": "reading_list",
     "Activity": "activity",
     "Comment": "comment",
+    "Quote": "quote",
 }
 
 
@@ -24,6 +27,8 @@ def visible_rows(kind: str, viewer):
         return ReadingList.objects.filter(visible_q(viewer, owner="owner"))
     if kind == "activity":
         return Activity.objects.filter(visible_q(viewer, owner="actor", moderated=False))
+    if kind == "quote":
+        return Quote.objects.filter(quote_visible_q(viewer))
     return Comment.objects.filter(comment_visible_q(viewer))
 
 
@@ -43,6 +48,7 @@ def owner_id(kind: str, subject) -> int:
         "reading_list": lambda s: s.owner_id,
         "activity": lambda s: s.actor_id,
         "comment": lambda s: s.author_id,
+        "quote": lambda s: s.user_id,
     }[kind](subject)
 
 

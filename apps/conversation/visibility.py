@@ -11,6 +11,7 @@ services.
 
 from django.db.models import Q
 
+from apps.impressions.quotes import quote_visible_q
 from apps.reading.selectors import profile_visible_q
 from apps.social.blocking import not_blocked_q
 from apps.social.visibility import visible_q
@@ -52,6 +53,7 @@ def like_subject_visible_q(viewer) -> Q:
             )
         )
         | (Q(comment__isnull=False) & comment_visible_q(viewer, prefix="comment__"))
+        | (Q(quote__isnull=False) & quote_visible_q(viewer, prefix="quote__"))
     )
 
 

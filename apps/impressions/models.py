@@ -5,13 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from apps.core.models import Privacy, TimeStampedModel, choices_check
+from apps.core.models import ModerationStatus, Privacy, TimeStampedModel, choices_check
 
 
 class Quote(TimeStampedModel):
     """A passage a reader kept from a book, with its own privacy and spoiler flag.
 
-    `likes_count` orders `Book.quotes(order: POPULAR)`; it stays 0 until quotes can be liked.
+    `likes_count` orders `Book.quotes(order: POPULAR)`: the number of its likes, kept exact in
+    the transaction of each `like`/`unlike` (`apps.conversation.likes`) and recomputed when a
+    liker's account is deleted (`apps.accounts.deletion`).
     """
 
     user = models.ForeignKey(
@@ -23,6 +25,9 @@ class Quote(TimeStampedModel):
     spoiler = models.BooleanField(default=False)
     privacy = models.CharField(max_length=10, choices=Privacy.choices, default=Privacy.PUBLIC)
     likes_count = models.PositiveIntegerField(default=0)
+    moderation_status = models.CharField(
+        max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.VISIBLE
+    )
 
     class Meta:
         indexes = [
@@ -35,6 +40,7 @@ class Quote(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
             choices_check("privacy", Privacy, "quote_privacy_valid"),
+            choices_check("moderation_status", ModerationStatus, "quote_moderation_valid"),
         ]
 
     def __str__(self) -> str:

@@ -2,15 +2,18 @@
 
 Only the reader who kept a quote changes it; someone who may not see it gets NOT_FOUND, someone
 who may see it NOT_ALLOWED (the rule of reviews). Who sees a quote: its privacy (`visible_q`)
-and its reader's profile privacy, as for their shelves. Quotes are plain for now: liking and
-reporting them come with issue 20 (`likes_count` orders the POPULAR order meanwhile).
+and its reader's profile privacy, as for their shelves, and moderation: a quote moderators hid
+(`moderation_status`, a report's HIDE_CONTENT) or of a suspended reader is seen by its reader
+only. Readers like quotes (`apps.conversation.likes`, which keeps `likes_count` exact: it orders
+POPULAR) and report them (`apps.moderation.subjects`, registered in `register_report_subject`).
 """
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.core.errors import Invalid, NotAllowed, NotFound
-from apps.core.models import Privacy
+from apps.core.models import ModerationStatus, Privacy
 from apps.core.validation import clean_text
 from apps.impressions.models import Quote
 from apps.reading.selectors import profile_visible_q
@@ -24,9 +27,54 @@ ORDERS = {
 }
 
 
-def quote_visible_q(viewer) -> Q:
-    """Quotes `viewer` may see: the quote's own privacy and its reader's profile privacy."""
-    return visible_q(viewer, moderated=False) & profile_visible_q(viewer)
+def quote_visible_q(viewer, prefix: str = "") -> Q:
+    """Quotes (or `prefix`-ed relations to them) `viewer` may see: the quote's own privacy and
+    moderation, and its reader's profile privacy."""
+    return visible_q(viewer, owner=f"{prefix}user", privacy=f"{prefix}privacy") & (
+        profile_visible_q(viewer, owner=f"{prefix}user")
+    )
+
+
+def count_like(quote_id: int, change: int) -> None:
+    """`likes_count` follows a like taken (+1) or given back (-1), in the caller's transaction
+    (an F() update: concurrent likes each count)."""
+    Quote.objects.filter(pk=quote_id).update(likes_count=F("likes_count") + change)
+
+
+def recount_likes(quote_ids) -> None:
+    """`likes_count` counted again from the likes left (a liker's account deleted)."""
+    from apps.conversation.models import Like
+
+    likes = (
+        Like.objects.filter(quote=OuterRef("pk"))
+        .values("quote")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    Quote.objects.filter(pk__in=list(quote_ids)).update(
+        likes_count=Coalesce(Subquery(likes, output_field=IntegerField()), 0)
+    )
+
+
+def hide_quote(quote: Quote) -> None:
+    """What a report's HIDE_CONTENT does: only its reader sees it from now on."""
+    quote.moderation_status = ModerationStatus.HIDDEN
+    quote.save(update_fields=["moderation_status", "updated_at"])  # signals reindex search
+
+
+def register_report_subject() -> None:
+    """Quotes are reportable (`report(subjectId:)`) and can be hidden by moderators."""
+    from apps.moderation.subjects import SubjectKind, register
+
+    register(
+        SubjectKind(
+            "Quote",
+            Quote,
+            "user",
+            lambda viewer: Quote.objects.filter(quote_visible_q(viewer)),
+            hide_quote,
+        )
+    )
 
 
 def book_quotes(book_id: int, order: str = "newest") -> QuerySet[Quote]:
@@ -96,7 +144,8 @@ def delete_quote(user, quote_id: int) -> int:
 def _own_quote(user, quote_id: int) -> Quote:
     quote = Quote.objects.select_for_update().select_related("book").filter(pk=quote_id).first()
     if quote is None or (
-        quote.user_id != user.pk and not can_see(user, quote.user_id, quote.privacy)
+        quote.user_id != user.pk
+        and not can_see(user, quote.user_id, quote.privacy, quote.moderation_status)
     ):
         raise NotFound("No quote with this id.", field="id")
     if quote.user_id != user.pk:

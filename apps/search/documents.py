@@ -159,7 +159,7 @@ def list_documents(ids) -> list[SearchDocument]:
 
 def quote_documents(ids) -> list[SearchDocument]:
     """A quote is found by its words (and the book's title); it is as private as the stricter
-    of its own privacy and its reader's profile privacy."""
+    of its own privacy (private when moderators hid it) and its reader's profile privacy."""
     quotes = Quote.objects.filter(pk__in=ids, user__is_active=True).select_related("book")
     profiles = dict(
         Profile.objects.filter(user__quotes__pk__in=ids).values_list("user_id", "privacy")
@@ -175,7 +175,7 @@ def quote_documents(ids) -> list[SearchDocument]:
             popularity=_popularity(quote.likes_count),
             owner_id=quote.user_id,
             privacy=max(
-                Privacy(quote.privacy),
+                Privacy(_privacy(quote)),
                 Privacy(profiles.get(quote.user_id, Privacy.PUBLIC)),
                 key=openness.index,
             ),

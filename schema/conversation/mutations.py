@@ -14,11 +14,12 @@ from schema.auth import require_user
 from schema.context import Info
 from schema.conversation.types import CommentType
 from schema.errors import MutationError, Outcome, decode_id, run
+from schema.impressions.types import QuoteType
 from schema.reading.types import ReadingListType, ReviewType
 from schema.social.types import ActivityType
 
 LikeSubject = Annotated[
-    ReviewType | ReadingListType | ActivityType | CommentType,
+    ReviewType | ReadingListType | ActivityType | CommentType | QuoteType,
     strawberry.union("LikeSubject", description="What a reader may like."),
 ]
 
@@ -58,7 +59,9 @@ def _delete_comment(user, comment_id):
 
 SUBJECT_ID = Annotated[
     relay.GlobalID,
-    strawberry.argument(description="Global id of a Review, ReadingList, Activity or Comment."),
+    strawberry.argument(
+        description="Global id of a Review, ReadingList, Activity, Comment or Quote."
+    ),
 ]
 COMMENT_ID = Annotated[relay.GlobalID, strawberry.argument(description="The comment's id.")]
 
@@ -66,7 +69,7 @@ COMMENT_ID = Annotated[relay.GlobalID, strawberry.argument(description="The comm
 @strawberry.type(description="What the viewer now likes (or no longer likes), or why not.")
 class LikePayload:
     subject: LikeSubject | None = strawberry.field(
-        description="The review, list, activity or comment; null on errors."
+        description="The review, list, activity, comment or quote; null on errors."
     )
     errors: list[MutationError] = strawberry.field(
         description="`NOT_FOUND` on `subjectId` when there is no such thing or the viewer may "
@@ -111,7 +114,8 @@ async def _spend_comment(user) -> Outcome | None:
 @strawberry.type
 class ConversationMutation:
     @strawberry.mutation(
-        description="Like a review, reading list, activity or comment the viewer may see. "
+        description="Like a review, reading list, activity, comment or quote the viewer may "
+        "see. "
         "Idempotent. The first like notifies its owner (kind `liked`). Requires login."
     )
     async def like(self, info: Info, subject_id: SUBJECT_ID) -> LikePayload:

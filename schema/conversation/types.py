@@ -32,7 +32,7 @@ ReadingListRef = Annotated["ReadingListType", strawberry.lazy("schema.reading.ty
 
 @strawberry_django.type(models.Like, name="Like")
 class LikeType(PkId, relay.Node):
-    """A reader's like of a review, reading list, activity or comment."""
+    """A reader's like of a review, reading list, activity, comment or quote."""
 
     created_at: datetime = model_field(description="When they liked it.")
 

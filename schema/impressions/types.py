@@ -16,7 +16,8 @@ from schema.accounts.loaders import UserByIdLoader
 from schema.catalog.loaders import BookByIdLoader
 from schema.compiled.forms import Expr, Rows, sql, when
 from schema.context import Info
-from schema.enums import PrivacyEnum
+from schema.conversation.fields import likeable
+from schema.enums import ModerationStatusEnum, PrivacyEnum
 from schema.fields import PkId, model_field
 
 if TYPE_CHECKING:
@@ -28,14 +29,17 @@ BookTypeRef = Annotated["BookType", strawberry.lazy("schema.catalog.types")]
 
 
 @strawberry_django.type(models.Quote, name="Quote")
-class QuoteType(PkId, relay.Node):
-    """A passage a reader kept from a book."""
+class QuoteType(likeable("quote"), PkId, relay.Node):
+    """A passage a reader kept from a book; readers like it (`like`) and report it (`report`)."""
 
     text: str = model_field(description="The words quoted.")
     page: int | None = model_field(description="Where it is in the book, when given.")
     spoiler: bool = model_field(description="Whether the passage reveals the plot.")
     privacy: PrivacyEnum = model_field(
         description="Who may see the quote (the reader's profile privacy applies too)."
+    )
+    moderation_status: ModerationStatusEnum = model_field(
+        description="`HIDDEN` when moderators hid the quote: then only its reader sees it."
     )
     created_at: datetime = model_field(description="When it was kept.")
     updated_at: datetime = model_field(description="Last edit.")

@@ -19,6 +19,7 @@ from apps.impressions.models import (
     ContentWarning,
     Quote,
 )
+from apps.impressions.quotes import count_like
 from apps.reading.models import JournalEntry, ReadingList, ReadingStatus, UpNextItem, UserBook
 from apps.social.models import Verb
 from bench.screens import BOOK_PAGE, FEED, PROFILE_PAGE, READING_LIST
@@ -158,7 +159,10 @@ READING_LIFE = """query ReadingLife($id: ID!, $u: String!, $first: Int = 5) {
     }
     newest: quotes(first: $first) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { cursor node { id text page spoiler privacy canEdit user { username } } }
+      edges { cursor node {
+        id text page spoiler privacy canEdit likeCount viewerHasLiked moderationStatus
+        user { username }
+      } }
     }
   }
   user(username: $u) {
@@ -297,6 +301,10 @@ def _safety(books, people, fan) -> SimpleNamespace:
     f.make_reading_list(sus, name="sus public")
     f.make_follow(fan, sus)
     f.make_follow(sus, fan)
+    # Quotes of the first book: one hidden by moderators, one of each of blk and sus.
+    Quote.objects.create(user=fol, book=books[0], text="fol hidden quote", moderation_status=hidden)
+    Quote.objects.create(user=blk, book=books[0], text="blk public quote")
+    Quote.objects.create(user=sus, book=books[0], text="sus public quote")
     Report.objects.create(
         reporter=fan,
         subject_type=ContentType.objects.get_for_model(sus_review),
@@ -348,6 +356,12 @@ def talk(people: dict, fan, stranger) -> None:
     for activity in Activity.objects.filter(actor__in=people.values()):
         Like.objects.create(user=fan, activity=activity)
         Like.objects.create(user=people["pri"], activity=activity)
+    # Quotes liked by a few readers each (their `likes_count` kept as `like` keeps it).
+    for quote in Quote.objects.all():
+        for liker in talkers[: quote.pk % len(talkers)]:
+            if liker != quote.user:
+                Like.objects.create(user=liker, quote=quote)
+                count_like(quote.pk, +1)
     Comment.objects.filter(author=fan).update(edited_at=Comment.objects.first().created_at)
     Block.objects.create(blocker=people["pub"], blocked=stranger)
 
@@ -367,7 +381,6 @@ def _reading_life(user, books) -> None:
             text=f"{user.username} {privacy} quote",
             privacy=privacy,
             spoiler=n == 1,
-            likes_count=n,
         )
         UpNextItem.objects.create(user=user, book=books[3 + n], position=n)
     vote = BookTraitVote.objects.create(user=user, book=books[0], pace="slow", driver="plot")

@@ -4,7 +4,15 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from apps.conversation.models import Comment, Like
-from tests.factories import make_activity, make_comment, make_reading_list, make_review, make_user
+from apps.impressions.models import Quote
+from tests.factories import (
+    make_activity,
+    make_book,
+    make_comment,
+    make_reading_list,
+    make_review,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +41,7 @@ def test_a_like_is_of_exactly_one_subject():
         Like.objects.create(user=ada, review=review, activity=activity)
 
 
-@pytest.mark.parametrize("kind", ["review", "reading_list", "activity", "comment"])
+@pytest.mark.parametrize("kind", ["review", "reading_list", "activity", "comment", "quote"])
 def test_a_reader_likes_a_thing_once(kind):
     ada = make_user()
     subject = {
@@ -41,6 +49,7 @@ def test_a_reader_likes_a_thing_once(kind):
         "reading_list": make_reading_list,
         "activity": make_activity,
         "comment": make_comment,
+        "quote": lambda: Quote.objects.create(user=make_user(), book=make_book(), text="x"),
     }[kind]()
     Like.objects.create(user=ada, **{kind: subject})
     Like.objects.create(user=make_user(), **{kind: subject})  # others may like it too

@@ -17,13 +17,12 @@ the same meaning, looking up once per class which hooks each one has:
   merged in order) and may be used on its own in a schema of its own.
 """
 
+import functools
 import inspect
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 from strawberry.extensions import SchemaExtension
-
-PHASES = ("on_operation", "on_parse", "on_validate", "on_execute", "on_stream_result")
 
 
 def _kind(step: type[SchemaExtension], phase: str) -> str | None:
@@ -58,6 +57,16 @@ async def _advance(hook: Any, kind: str, error: BaseException | None) -> BaseExc
     return RuntimeError(f"{hook!r} yielded twice")
 
 
+@functools.cache
+def _plan(steps: tuple[type[SchemaExtension], ...], phase: str) -> tuple[tuple[int, str], ...]:
+    """The steps with a hook for `phase` (their index and kind), worked out once per steps."""
+    return tuple(
+        (index, kind)
+        for index, step in enumerate(steps)
+        if (kind := _kind(step, phase)) is not None
+    )
+
+
 def _hook(phase: str) -> Any:
     """The Pipeline's hook for `phase`: an async generator function, as Strawberry needs."""
 
@@ -78,18 +87,6 @@ class Pipeline(SchemaExtension):
     """Runs `steps` (SchemaExtension classes, in order) as one Strawberry extension."""
 
     steps: ClassVar[tuple[type[SchemaExtension], ...]] = ()
-    _plans: ClassVar[dict[str, tuple[tuple[int, str], ...]]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._plans = {
-            phase: tuple(
-                (index, kind)
-                for index, step in enumerate(cls.steps)
-                if (kind := _kind(step, phase)) is not None
-            )
-            for phase in PHASES
-        }
 
     def __init__(self, *, execution_context: Any = None) -> None:
         self.parts = [step() for step in self.steps]  # as Strawberry makes them
@@ -110,7 +107,7 @@ class Pipeline(SchemaExtension):
         that raises on entering ends the phase there, its exception going out as it is (the hooks
         already open are not resumed: Strawberry's exit stack is not entered either)."""
         opened: list[tuple[Any, str]] = []
-        for index, kind in self._plans[phase]:
+        for index, kind in _plan(self.steps, phase):
             hook = getattr(self.parts[index], phase)(*args)
             if kind == "agen":
                 await hook.__anext__()

@@ -53,7 +53,6 @@ def run(*steps, together=True):
         pass
 
     Extensions.steps = steps
-    Extensions.__init_subclass__()  # the plan of the steps set above
     seen.clear()
     schema = strawberry.Schema(query=Query, extensions=[Extensions] if together else list(steps))
     result = asyncio.run(schema.execute("{ ok }"))

@@ -41,6 +41,13 @@ class User(AbstractUser):
             models.CheckConstraint(condition=~Q(email=""), name="user_email_not_empty"),
             models.CheckConstraint(condition=~Q(username=""), name="user_username_not_empty"),
         ]
+        indexes = [
+            # The few suspended readers, whom every read leaves out (apps/social/blocking.py):
+            # an index of them alone, so that leaving them out never scans all readers.
+            models.Index(
+                fields=["id"], condition=Q(suspended_at__isnull=False), name="user_suspended"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

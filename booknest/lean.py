@@ -27,8 +27,10 @@ copies of them:
 What it leaves out is Django's bookkeeping around a request that has nothing to do for
 `/graphql`: URL resolution (one path), `request_started` (its receivers reset a new thread's
 query log and close its connections: it has none yet) and `request_finished` when the request
-opened no database connection (its receivers give connections back to the pool; caches keep
-theirs). When the request did open one, `request_finished` is sent as Django sends it. As under
+left no database connection open — it opened none, or gave back every one it opened, as a
+compiled read does once it has its answer (the signal's receivers give connections back to the
+pool; caches keep theirs). When a connection is still open, `request_finished` is sent as Django
+sends it. As under
 Django, each request's synchronous work (database calls) runs on one thread of its own while the
 request is served — but a thread kept for the next request (`Threads`), not one started and
 joined again for every request (a thread start and a joining thread per request cost about a
@@ -67,7 +69,13 @@ def _note_connection(sender, connection, **kwargs) -> None:
     # Connections open in the request's thread, which inherits the request's context.
     opened = _opened.get()
     if opened is not None:
-        opened.append(connection.alias)
+        opened.append(connection)
+
+
+def still_open(opened: list) -> bool:
+    """Whether a connection the request opened is still open (its wrapper holds a connection;
+    one closed — given back to the pool — holds None)."""
+    return any(connection.connection is not None for connection in opened)
 
 
 connection_created.connect(_note_connection, dispatch_uid="booknest-lean-connections")
@@ -202,7 +210,7 @@ class LeanGraphQL:
             body_file.close()
             await self.transport.send_response(error_response, send)
             return
-        opened: list[str] = []
+        opened: list = []
         token = _opened.set(opened)
         try:
             await self.respond_unless_aborted(request, receive, send)
@@ -210,7 +218,7 @@ class LeanGraphQL:
             _opened.reset(token)
             request.close()  # uploaded files
             body_file.close()
-            if opened:  # give the connections back (to the pool), in the thread that has them
+            if still_open(opened):  # give them back (to the pool), in the thread that has them
                 await sync_to_async(signals.request_finished.send)(sender=type(self))
 
     async def respond_unless_aborted(self, request, receive, send) -> None:

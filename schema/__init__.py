@@ -37,7 +37,7 @@ from schema.notifications.queries import NotificationsQuery
 from schema.notifications.types import NotificationType
 from schema.observability import OperationLog
 from schema.persisted import PersistedOperations
-from schema.pipeline import Pipeline
+from schema.pipeline import Pipeline, PipelineSchema
 from schema.ratelimit import RateLimit
 from schema.reading.mutations import ReadingMutation
 from schema.reading.queries import ReadingQuery
@@ -127,7 +127,7 @@ class Extensions(Pipeline):
     )
 
 
-schema = strawberry.Schema(
+schema = PipelineSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,

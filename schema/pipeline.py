@@ -15,6 +15,11 @@ the same meaning, looking up once per class which hooks each one has:
   as `contextlib.ExitStack` does for Strawberry;
 - each step is an ordinary `SchemaExtension` (its own class, tests and `get_results()`, which are
   merged in order) and may be used on its own in a schema of its own.
+
+Strawberry still wraps the Pipeline's own hooks in a context manager per phase and request.
+`PipelineSchema` (the schema's class) hands Strawberry a runner (`PipelineRunner`) whose phases
+enter and leave the Pipeline's steps directly (`Phase`): the same calls in the same order, less
+than half of the Python around them. Any other extension runs through Strawberry's own.
 """
 
 import functools
@@ -22,7 +27,9 @@ import inspect
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
+import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 
 
 def _kind(step: type[SchemaExtension], phase: str) -> str | None:
@@ -140,3 +147,62 @@ class Pipeline(SchemaExtension):
             value = part.get_results()
             results.update(await value if inspect.isawaitable(value) else value)
         return results
+
+
+class Phase:
+    """One phase of a Pipeline as an async context manager, leaving as Strawberry's phases do:
+    an exception a hook raises replaces the phase's; the phase's own goes on out of the phase
+    even when a hook handled it (the hooks outside it then no longer see it), because
+    Strawberry's phase context manager never suppresses one."""
+
+    __slots__ = ("args", "opened", "phase", "pipeline")
+
+    def __init__(self, pipeline: Pipeline, phase: str, args: tuple = ()) -> None:
+        self.pipeline = pipeline
+        self.phase = phase
+        self.args = args
+
+    async def __aenter__(self) -> None:
+        self.opened = await self.pipeline._enter(self.phase, self.args)
+
+    async def __aexit__(self, exc_type: Any, error: BaseException | None, traceback: Any) -> None:
+        try:
+            await self.pipeline._leave(self.opened, error)
+        except BaseException as raised:
+            if raised is not error:
+                raise  # a hook's own exception replaces the phase's
+
+
+class PipelineRunner(SchemaExtensionsRunner):
+    """Strawberry's extensions runner for a schema whose one extension is a Pipeline."""
+
+    def __init__(self, execution_context: Any, extensions: list[SchemaExtension]) -> None:
+        super().__init__(execution_context, extensions)
+        (self.pipeline,) = extensions
+
+    def operation(self) -> Phase:
+        return Phase(self.pipeline, "on_operation")
+
+    def parsing(self) -> Phase:
+        return Phase(self.pipeline, "on_parse")
+
+    def validation(self) -> Phase:
+        return Phase(self.pipeline, "on_validate")
+
+    def executing(self) -> Phase:
+        return Phase(self.pipeline, "on_execute")
+
+    def on_stream_result(self, result: Any) -> Phase:
+        return Phase(self.pipeline, "on_stream_result", (result,))
+
+
+class PipelineSchema(strawberry.Schema):
+    """A Strawberry schema that runs its Pipeline with `PipelineRunner` (any other list of
+    extensions with Strawberry's runner)."""
+
+    def create_extensions_runner(
+        self, execution_context: Any, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        if len(extensions) == 1 and isinstance(extensions[0], Pipeline):
+            return PipelineRunner(execution_context, extensions)
+        return super().create_extensions_runner(execution_context, extensions)

@@ -17,7 +17,8 @@ copies of them:
   way Django wraps it (`convert_exception_to_response`: a disallowed host still becomes Django's
   400 page, with the headers of the middleware outside it) — request ids, the 503 for an
   unreachable database, CORS, security headers, CSRF for uploads, X-Frame-Options; the
-  middleware that skips `/graphql` skips it here too (booknest/middleware.py);
+  middleware that passes `/graphql` straight through (all but uploads: sessions, messages,
+  static files, CSRF) is left out of the chain for those requests (booknest/middleware.py);
 - their view hooks (`process_view`), exception hooks (`process_exception`) and Django's
   `log_response` for 4xx/5xx answers (on the `django.request` logger, as Django logs them);
 - the view: schema.views.graphql_view, the one GraphQL view of both paths;
@@ -57,7 +58,7 @@ from django.utils.log import log_response
 from django.utils.module_loading import import_string
 
 from booknest.internals.asgiref import called_from_sync_thread
-from booknest.middleware import API_PATH
+from booknest.middleware import API_PATH, is_upload
 
 # The database connections opened by the request being served (see `LeanGraphQL.handle`).
 _opened: contextvars.ContextVar[list | None] = contextvars.ContextVar(
@@ -129,9 +130,14 @@ class Transport(ASGIHandler):
 
 class Chain:
     """settings.MIDDLEWARE around the GraphQL view, built as Django builds its chain, with the
-    view called directly instead of through the URL resolver."""
+    view called directly instead of through the URL resolver.
 
-    def __init__(self) -> None:
+    With `api_only`, the middleware that passes every `/graphql` request but uploads straight
+    through (`passes_api_requests`: booknest/middleware.py) is left out: the chain for the API's
+    other requests, the same answers with fewer layers.
+    """
+
+    def __init__(self, *, api_only: bool = False) -> None:
         from schema.views import graphql_view
 
         self.view = graphql_view
@@ -142,6 +148,8 @@ class Chain:
             middleware = import_string(path)
             if not getattr(middleware, "async_capable", False):
                 raise RuntimeError(f"GRAPHQL_LEAN_PATH needs async middleware; {path} is not.")
+            if api_only and getattr(middleware, "passes_api_requests", False):
+                continue
             try:
                 instance = middleware(handler)
             except MiddlewareNotUsed:
@@ -183,14 +191,14 @@ class LeanGraphQL:
     def __init__(self, django_app) -> None:
         self.django_app = django_app
         self.transport = Transport()
-        self.chain: Chain | None = None
+        self.chains: dict[bool, Chain] = {}  # api_only → chain (made on first use)
         self.threads = Threads()
         # Middleware reads some settings when it is made (SecurityMiddleware): a test that
         # changes settings gets a chain made with them, as Django's test client does.
         setting_changed.connect(self._forget_chain, weak=False)
 
     def _forget_chain(self, **kwargs) -> None:
-        self.chain = None
+        self.chains.clear()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and settings.GRAPHQL_LEAN_PATH and path_info(scope) == API_PATH:
@@ -236,9 +244,11 @@ class LeanGraphQL:
                     task.result()
 
     async def respond(self, request, send) -> None:
-        if self.chain is None:
-            self.chain = Chain()
-        response = await self.chain.handler(request)
+        api_only = not is_upload(request)
+        chain = self.chains.get(api_only)
+        if chain is None:
+            chain = self.chains[api_only] = Chain(api_only=api_only)
+        response = await chain.handler(request)
         if response.status_code >= 400:
             log_response(
                 "%s: %s", response.reason_phrase, request.path, response=response, request=request

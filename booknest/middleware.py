@@ -5,7 +5,8 @@ Under daphne every request runs on the event loop, and each old-style middleware
 middleware (WhiteNoise) even holds a thread for the whole request. `/graphql` needs none of the
 session, authentication and messages machinery (the API authenticates by header; the admin
 uses them), so those run for the other pages only (CSRF also for file uploads), and WhiteNoise only for
-static files.
+static files. Each of these says so (`passes_api_requests`): the lean path (booknest/lean.py)
+leaves them out of the chain for `/graphql` requests other than uploads.
 Header-only middleware (security headers, X-Frame-Options, Common, the 503 `Retry-After`) does
 no I/O: its hooks run on the event loop itself instead of a worker thread. Measured with
 `python -m bench throughput` (README, Performance).
@@ -40,6 +41,10 @@ def pages_only(middleware_class, *, unless=None):
     true of. A subclass, so that Django's checks (the admin's) still find it."""
 
     class PagesOnly(middleware_class):
+        # Passes every `/graphql` request through but uploads, when `unless` is the upload
+        # test (the lean path leaves it out of the chain for the other API requests).
+        passes_api_requests = unless in (None, is_upload)
+
         def __call__(self, request):
             if is_api_request(request) and not (unless and unless(request)):
                 return self.get_response(request)  # a coroutine in async mode: awaited upstream
@@ -96,6 +101,7 @@ class StaticFiles:
 
     sync_capable = False
     async_capable = True
+    passes_api_requests = True
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -259,8 +259,17 @@ class OperationLog(SchemaExtension):
         duration = time.perf_counter() - self.started
         codes = [error_code(e) for e in errors]
         outcome = outcome_of(errors, codes)
+        operation_type = self.operation_type()
+        if logger.isEnabledFor(logging.INFO):  # the record is built only for a log that keeps it
+            self.log(duration, errors, codes, outcome)
+        name = metrics.operation_label(self.operation_name(), empty="anonymous")
+        metrics.OPERATIONS.labels(operation=name, type=operation_type, outcome=outcome).inc()
+        metrics.OPERATION_DURATION.labels(type=operation_type).observe(duration)
+        metrics.SQL_QUERIES.labels(type=operation_type).observe(self.counter.count)
+        self.count_errors(codes)
+
+    def log(self, duration: float, errors: list[GraphQLError], codes: list[str], outcome: str):
         fields = self.common_fields()
-        operation_type = fields["operation_type"]
         fields.update(
             duration_ms=round(duration * 1000, 2),
             sql_queries=self.counter.count,
@@ -271,7 +280,7 @@ class OperationLog(SchemaExtension):
         )
         logger.info(
             "%s %s: %s in %.1f ms, %d SQL quer%s",
-            operation_type,
+            fields["operation_type"],
             fields["operation_name"] or "anonymous",
             outcome if not codes else f"{outcome} ({', '.join(sorted(set(codes)))})",
             duration * 1000,
@@ -279,11 +288,6 @@ class OperationLog(SchemaExtension):
             "y" if self.counter.count == 1 else "ies",
             extra=fields,
         )
-        name = metrics.operation_label(fields["operation_name"], empty="anonymous")
-        metrics.OPERATIONS.labels(operation=name, type=operation_type, outcome=outcome).inc()
-        metrics.OPERATION_DURATION.labels(type=operation_type).observe(duration)
-        metrics.SQL_QUERIES.labels(type=operation_type).observe(self.counter.count)
-        self.count_errors(codes)
 
     def subscription_error(self, errors: list[GraphQLError]) -> None:
         codes = [error_code(e) for e in errors]

@@ -24,7 +24,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection
-from graphql import DocumentNode, ExecutionResult, FieldNode, SelectionSetNode
+from graphql import DocumentNode, ExecutionResult, FieldNode, GraphQLError, SelectionSetNode
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
@@ -146,6 +146,9 @@ def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, A
     try:
         sql, params = plan.bind(binding)
     except (Fallback, NotCompilable):
+        return None
+    except GraphQLError as refused:  # an argument the client got wrong (an id that is no id)
+        log.debug("%s: %s; the resolver path answers with the error", key[1], refused.message)
         return None
     except Exception:  # a request the plan cannot take is no reason to fail it
         log.exception("binding the plan of %s failed; answering on the resolver path", key[1])

@@ -209,6 +209,14 @@ def test_what_the_plan_does_not_cover_answers_as_the_resolver_path(gql, world, v
     assert compiled.get("errors")
 
 
+def test_an_id_that_is_no_id_is_the_clients_error_not_the_servers(gql, world, caplog):
+    query = "query($id: ID!) { book(id: $id) { title } }"
+    compiled = ask(gql, None, query, {"id": "1"})
+    assert comparable(compiled) == comparable(ask(gql, None, query, {"id": "1"}, compiled=False))
+    assert [e["extensions"]["code"] for e in compiled["errors"]] == ["INVALID"]
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+
+
 def test_paging_backwards_and_variable_directives_run_on_the_resolver_path(gql, world):
     backwards = "query($n: Int) { books(last: $n) { edges { node { title } } } }"
     answer = ask(gql, None, backwards, {"n": 2})

@@ -7,6 +7,7 @@ it holds `capacity` (100) messages. These tests fail with that layer's defaults.
 """
 
 import asyncio
+import uuid
 
 import pytest
 from channels.layers import channel_layers
@@ -50,7 +51,7 @@ async def test_a_burst_of_events_reaches_every_subscriber_of_one_process():
 
 async def test_an_import_job_goes_to_exactly_one_worker():
     sender, worker_a, worker_b = (fresh_layer("imports") for _ in range(3))
-    channel = "imports-test"
+    channel = f"imports-test-{uuid.uuid4().hex}"  # this run's own: Redis is shared
     await sender.send(channel, {"type": "import.run", "job_id": 7})
     receivers = [asyncio.ensure_future(w.receive(channel)) for w in (worker_a, worker_b)]
     done, pending = await asyncio.wait(receivers, timeout=6)

@@ -51,7 +51,13 @@ GIN_INDEXES = ("search_doc_vector", "search_doc_prefix", "search_doc_trgm")
 @contextmanager
 def bulk_load():
     """Fast full rebuilds: GIN indexes collect entries in their pending list meanwhile, which
-    is merged once at the end; the planner then gets fresh statistics."""
+    is merged once at the end; the planner then gets fresh statistics.
+
+    A rebuild writes each row at least twice (the document, then its vectors); outside a
+    transaction the dead versions are vacuumed away at once. Otherwise the searches right after
+    it visit them, through the trigram index's entries for them, until autovacuum comes by (the
+    bench, after an import and a rebuild: 3 dead rows a live one, and "john green" read 2,366
+    trigram candidates on 1,551 heap pages instead of 602 on 414)."""
     with connection.cursor() as cursor:
         for index in GIN_INDEXES:
             cursor.execute(f"ALTER INDEX {index} SET (fastupdate = on)")
@@ -62,7 +68,8 @@ def bulk_load():
             for index in GIN_INDEXES:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
                 cursor.execute(f"ALTER INDEX {index} SET (fastupdate = off)")
-            cursor.execute("ANALYZE search_searchdocument")
+            vacuum = "" if connection.in_atomic_block else "VACUUM "
+            cursor.execute(f"{vacuum}ANALYZE search_searchdocument")
 
 
 def refresh_vectors(kind: str, object_ids: list[int]) -> None:

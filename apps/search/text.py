@@ -98,18 +98,48 @@ def _close(word: str, term: str) -> bool:
         return True
     if len(term) < 4 or abs(len(word) - len(term)) > 2:
         return False
-    matcher = difflib.SequenceMatcher(None, word, term)
-    # The cheap upper bounds first: most words are nowhere near the term.
-    return (
-        matcher.real_quick_ratio() >= 0.75
-        and matcher.quick_ratio() >= 0.75
-        and matcher.ratio() >= 0.75
-    )
+    # difflib's ratio is 2 × matched letters / both lengths. Its upper bounds first, worked out
+    # as its real_quick_ratio and quick_ratio do (letters in common, ignoring their order) but
+    # without building a SequenceMatcher: most words are nowhere near the term.
+    length = len(word) + len(term)
+    if 2 * min(len(word), len(term)) / length < 0.75:
+        return False
+    shared = sum(min(word.count(letter), term.count(letter)) for letter in set(word))
+    if 2 * shared / length < 0.75:
+        return False
+    return difflib.SequenceMatcher(None, word, term).ratio() >= 0.75
 
 
 @lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     return fold(word)
+
+
+class _Matches(dict):
+    """Whether a word, as a text spells it, matches one of a query's terms: worked out once per
+    word (up to a bound), since the same words recur across the fields and hits of one search."""
+
+    MAX_WORDS = 20_000
+
+    def __init__(self, terms: tuple[str, ...]):
+        super().__init__()
+        self.terms = terms
+
+    def __missing__(self, word: str) -> bool:
+        folded = _fold_word(word)
+        found = any(_close(folded, term) for term in self.terms)
+        if len(self) < self.MAX_WORDS:
+            self[word] = found
+        return found
+
+
+@lru_cache(maxsize=16)
+def _matches(query: str) -> _Matches:
+    """The words matching `query`, shared by every highlight of a search (and of the next
+    searches for the same query)."""
+    terms = [t for t in words(query) if len(t) >= 2]
+    terms = [t for t in terms if t not in STOPWORDS] or terms  # "The" is not what matched
+    return _Matches(tuple(terms))
 
 
 def highlight(text: str, query: str, *, window: int = 160) -> str | None:
@@ -119,13 +149,8 @@ def highlight(text: str, query: str, *, window: int = 160) -> str | None:
     """
     if not text:
         return None
-    terms = [t for t in words(query) if len(t) >= 2]
-    terms = [t for t in terms if t not in STOPWORDS] or terms  # "The" is not what matched
-    spans = [
-        m.span()
-        for m in _WORD.finditer(text)
-        if any(_close(_fold_word(m.group()), term) for term in terms)
-    ]
+    matches = _matches(query)
+    spans = [m.span() for m in _WORD.finditer(text) if matches[m.group()]]
     if not spans:
         return None
     start, end = 0, len(text)

@@ -8,6 +8,7 @@ from apps.search import services
 from apps.search.backends.base import SearchFilter
 from apps.search.models import Kind
 from tests.factories import make_author, make_book, make_follow, make_user
+from tests.search.conftest import build_catalog
 
 ALL = list(Kind)
 
@@ -48,6 +49,17 @@ def test_popular_books_rank_ahead_of_obscure_ones_with_the_same_match(catalog):
 
 def test_authors_are_found_with_typos(catalog):
     assert top("tolkein", [Kind.AUTHOR], n=1) == [(Kind.AUTHOR, catalog.authors.tolkien.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_typos_are_found_by_searches_outside_a_transaction():
+    # As a request searches (autocommit); the other tests run inside the test's transaction.
+    tolkien = build_catalog().authors.tolkien
+    assert top("tolkein", [Kind.AUTHOR], n=1) == [(Kind.AUTHOR, tolkien.pk)]
+    page = services.search("tolkein", ALL, first=1, after=50, facets=True)
+    assert (page.hits, page.total) == ([], 3)  # the author and his two books
+    assert page.facets.decades == [(1930, 1), (1950, 1)]
+    assert [s.id for s in services.suggest("tolkein", [Kind.AUTHOR])] == [tolkien.pk]
 
 
 def test_words_of_the_description_match_and_are_highlighted(catalog):

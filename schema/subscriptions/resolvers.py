@@ -28,7 +28,7 @@ from apps.lending.models import Reservation
 from apps.notifications.models import Notification
 from apps.notifications.services import unread_count
 from apps.reading.models import Rating, Review
-from apps.social.blocking import blocked_between
+from apps.social.blocking import blocked_with
 from apps.social.models import Activity, Follow, Mute
 from schema.auth import require_user
 from schema.context import Context, Info
@@ -64,13 +64,6 @@ def local_id(global_id: relay.GlobalID, type_name: str) -> int:
     if global_id.type_name != type_name or not str(global_id.node_id).isdigit():
         raise not_found(type_name)
     return int(global_id.node_id)
-
-
-def _across_block(info: Info, event: BookActivityEvent) -> bool:
-    """Whether a public review or rating event comes from a reader with a block with the
-    viewer (a comment's is `seen_by_viewer`'s rule)."""
-    author = event.review or event.rating
-    return author is not None and blocked_between(info.context.viewer_id, author.user_id)
 
 
 def followee_ids(viewer_id: int) -> list[int]:
@@ -184,7 +177,19 @@ class Subscription:
         if book is None:
             raise not_found("Book")
 
-        def load(message: dict) -> BookActivityEvent | None:
+        def load(message: dict) -> tuple[BookActivityEvent, frozenset[int]] | None:
+            """The event, and the readers with a block with its review's or rating's author
+            (either way: they never get it; a comment's rule is `seen_by_viewer`). Read once
+            for every subscriber of the book in this process (`shared`): a query per subscriber
+            took a rating 1.4 s to reach 1,000 of them."""
+            event = public_event(message)
+            if event is None:
+                return None
+            author = event.review or event.rating
+            blocked = blocked_with(author.user_id) if author is not None else ()
+            return event, frozenset(blocked)
+
+        def public_event(message: dict) -> BookActivityEvent | None:
             # Public news only: read as an anonymous viewer would see it, so that one read
             # serves every subscriber of the book in this process (`shared`).
             if message["event"] == "rating_added":
@@ -215,11 +220,12 @@ class Subscription:
             async for message in listener.messages():
                 renew_loaders(info)
                 if message.get("event_id"):
-                    event = await shared(("bookActivity", message["event_id"]), load, message)
+                    loaded = await shared(("bookActivity", message["event_id"]), load, message)
                 else:
-                    event = await db(load, message)
-                if event is None or await db(_across_block, info, event):
+                    loaded = await db(load, message)
+                if loaded is None or info.context.viewer_id in loaded[1]:
                     continue
+                event = loaded[0]
                 per_viewer = event.comment is not None and info.context.viewer_id
                 if per_viewer and not await db(seen_by_viewer, event.comment.pk):
                     continue

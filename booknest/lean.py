@@ -195,9 +195,9 @@ class LeanGraphQL:
         self.threads = Threads()
         # Middleware reads some settings when it is made (SecurityMiddleware): a test that
         # changes settings gets a chain made with them, as Django's test client does.
-        setting_changed.connect(self._forget_chain, weak=False)
+        setting_changed.connect(self._forget_chains, weak=False)
 
-    def _forget_chain(self, **kwargs) -> None:
+    def _forget_chains(self, **kwargs) -> None:
         self.chains.clear()
 
     async def __call__(self, scope, receive, send) -> None:

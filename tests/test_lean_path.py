@@ -9,6 +9,7 @@ second passing between the two sends changes, within a second). Each send starts
 that the second does not see the first's spending.
 """
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -19,7 +20,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from prometheus_client import REGISTRY
 
@@ -351,3 +352,36 @@ def test_an_operation_off_the_allow_list_is_refused_the_same(settings):
     answer, logs, _ = both_ways("POST", headers=headers, body=b'{"query": "{ __typename }"}')
     assert answer.status == 403
     assert logs[0][-3] == "refused"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("compiled", [False, True], ids=["resolver path", "compiled read"])
+def test_a_connection_left_open_is_given_back_and_a_given_back_one_needs_nothing(
+    settings, compiled
+):
+    """Served on a kept thread of its own (as under daphne, not a test's thread): a request that
+    leaves its database connection open gets `request_finished`, whose receivers give it back to
+    the pool; a compiled read gave its connection back with its answer and gets none."""
+    if compiled and connection.vendor != "postgresql":
+        pytest.skip("compiled reads run on PostgreSQL")
+    from booknest.asgi import application
+
+    settings.GRAPHQL_COMPILED_READS = compiled
+    book = make_book()
+    body = json.dumps(
+        {"query": "query($id: ID!) { book(id: $id) { title } }", "variables": {"id": gid(book)}}
+    )
+    finished = []
+
+    def note(sender, **kwargs):
+        finished.append(sender.__name__)
+
+    request_finished.connect(note)
+    try:
+        answer = asyncio.run(
+            asgi_request(application, "POST", "/graphql", headers=[JSON], body=body.encode())
+        )
+    finally:
+        request_finished.disconnect(note)
+    assert json.loads(answer.body)["data"] == {"book": {"title": book.title}}
+    assert finished == ([] if compiled else ["LeanGraphQL"])

@@ -13,7 +13,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from apps.core.errors import Invalid, NotAllowed, NotFound
-from apps.core.models import ModerationStatus, Privacy
+from apps.core.models import Privacy
 from apps.core.validation import clean_text
 from apps.impressions.models import Quote
 from apps.reading.selectors import profile_visible_q
@@ -56,15 +56,9 @@ def recount_likes(quote_ids) -> None:
     )
 
 
-def hide_quote(quote: Quote) -> None:
-    """What a report's HIDE_CONTENT does: only its reader sees it from now on."""
-    quote.moderation_status = ModerationStatus.HIDDEN
-    quote.save(update_fields=["moderation_status", "updated_at"])  # signals reindex search
-
-
 def register_report_subject() -> None:
     """Quotes are reportable (`report(subjectId:)`) and can be hidden by moderators."""
-    from apps.moderation.subjects import SubjectKind, register
+    from apps.moderation.subjects import SubjectKind, hide_content, register
 
     register(
         SubjectKind(
@@ -72,7 +66,7 @@ def register_report_subject() -> None:
             Quote,
             "user",
             lambda viewer: Quote.objects.filter(quote_visible_q(viewer)),
-            hide_quote,
+            hide_content,  # only its reader sees it from now on
         )
     )
 

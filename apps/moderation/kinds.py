@@ -2,21 +2,15 @@
 and readers (their profile). Other apps register theirs themselves (`subjects.register`)."""
 
 from apps.accounts.models import Profile, User
-from apps.core.models import ModerationStatus
-from apps.moderation.subjects import SubjectKind, register
+from apps.moderation.subjects import SubjectKind, hide_content, register
 from apps.reading.models import ReadingList, Review
 from apps.social.blocking import not_blocked_q
 from apps.social.visibility import visible_q
 
 
-def _hide(item) -> None:
-    item.moderation_status = ModerationStatus.HIDDEN
-    item.save(update_fields=["moderation_status", "updated_at"])  # signals reindex search
-
-
 def _hide_profile(user: User) -> None:
     profile, _ = Profile.objects.get_or_create(user=user)
-    _hide(profile)
+    hide_content(profile)
 
 
 def _readers(viewer):
@@ -25,7 +19,11 @@ def _readers(viewer):
 
 register(
     SubjectKind(
-        "Review", Review, "user", lambda viewer: Review.objects.filter(visible_q(viewer)), _hide
+        "Review",
+        Review,
+        "user",
+        lambda viewer: Review.objects.filter(visible_q(viewer)),
+        hide_content,
     )
 )
 register(
@@ -34,7 +32,7 @@ register(
         ReadingList,
         "owner",
         lambda viewer: ReadingList.objects.filter(visible_q(viewer, owner="owner")),
-        _hide,
+        hide_content,
     )
 )
 register(SubjectKind("User", User, "pk", _readers, _hide_profile))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 
+from apps.core.models import ModerationStatus
+
 
 @dataclass(frozen=True)
 class SubjectKind:
@@ -30,6 +32,12 @@ class SubjectKind:
 
 
 _KINDS: dict[str, SubjectKind] = {}
+
+
+def hide_content(item: Model) -> None:
+    """The `hide` of a kind with a `moderation_status`: HIDDEN, seen by its owner only."""
+    item.moderation_status = ModerationStatus.HIDDEN
+    item.save(update_fields=["moderation_status", "updated_at"])  # signals reindex search
 
 
 def register(kind: SubjectKind) -> None:

@@ -97,7 +97,7 @@ def test_steps_run_as_one_extension_behave_as_separate_extensions(case):
     assert runners == ["Runner"]  # Strawberry asked the schema for its runner, and ran it
 
 
-def test_the_booknest_schema_runs_its_pipeline_with_the_pipeline_runner():
+def test_the_booknest_schema_hands_strawberry_the_pipeline_runner():
     from schema import schema
 
     assert isinstance(schema, PipelineSchema)

@@ -5,9 +5,10 @@ Database down
 A database outage outside GraphQL's execution answers 503, not Django's 500 page.
 
 Inside an operation, schema/masking.py turns a database that cannot be reached into a
-SERVICE_UNAVAILABLE error (and the view into a 503). Some database work happens before GraphQL
-runs, though: the HTTP view looks the access token's user up in `get_context`
-(schema/auth.py: resolve_viewer). When that (or any other view) raises because the database is
+SERVICE_UNAVAILABLE error (and the view into a 503), whether a resolver or an extension's hook
+(an access token's lookup, schema/auth.py) met it. Some database work happens before GraphQL
+runs, though: the HTTP view looks a personal access token up in `get_context`
+(schema/auth.py: viewer_for_request). When that (or any other view) raises because the database is
 unreachable, `DatabaseUnavailableMiddleware` answers the same GraphQL-shaped error, with status
 503, `Retry-After`, and the request id (the `X-Request-ID` header is added on the way out by
 booknest/request_id.py). Nothing about the failure reaches the client but the code; the

@@ -17,6 +17,8 @@ class Context:
     response: Any = None
     user: Any = field(default_factory=AnonymousUser)
     auth_error: str | None = None
+    # An access token not yet known to stand; `user` is its user until then (schema/auth.py).
+    pending_token: Any = None
     # Set by booknest/request_id.py (HTTP) or the WebSocket consumer (per connection).
     request_id: str | None = None
     client_ip: str | None = None

@@ -44,6 +44,7 @@ import os
 import re
 import sysconfig
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +234,27 @@ class MaskErrors(StrawberryMaskErrors):
         # Every error goes through `anonymise_error`, which decides what to do with it.
         super().__init__(should_mask_error=self._should_process, error_message=INTERNAL_MESSAGE)
         self.validation_errors: set[int] = set()
+
+    def on_operation(self) -> Iterator[None]:
+        """Strawberry's, and: an exception raised by an extension's hook (not a resolver's:
+        graphql-core catches those) is treated as a resolver's error on its way out — a
+        database that is down is SERVICE_UNAVAILABLE, a bug masked and logged — instead of
+        reaching the client as it is."""
+        processing = super().on_operation()
+        next(processing)
+        try:
+            yield
+        except Exception as exc:
+            if refused_request_code(exc) is not None:
+                raise  # Strawberry's own refusals, answered by the view
+            error = (
+                exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+            )
+            if self._should_process(error):
+                raise self.anonymise_error(error) from exc
+            raise
+        with suppress(StopIteration):
+            next(processing)
 
     def on_validate(self) -> Iterator[None]:
         yield

@@ -242,7 +242,8 @@ class OperationLog(SchemaExtension):
     def common_fields(self) -> dict:
         context = self.execution_context.context
         try:
-            user_id = context.viewer_id
+            # A token not known to stand (schema/auth.py) names no one.
+            user_id = None if getattr(context, "pending_token", None) else context.viewer_id
         except Exception:
             user_id = None
         return {

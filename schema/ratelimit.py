@@ -104,6 +104,14 @@ class RateLimit(SchemaExtension):
     """Spends the operation's cost (`context.cost`) from the viewer's budget (user, else IP),
     sets `context.rate_limit`, and refuses the operation once the budget is spent."""
 
+    charged: tuple[str, int] | None = None  # (budget, points) this operation spent
+
+    async def on_operation(self):
+        try:
+            yield
+        finally:
+            await self.give_back()
+
     async def on_execute(self):
         context = self.execution_context.context
         if settings.RATE_LIMIT_ENABLED and context is not None:
@@ -115,9 +123,27 @@ class RateLimit(SchemaExtension):
                 if not window.spent:
                     set_headers(response, state, retry_after=window.retry_after())
                     raise rate_limited(state, window, cost)
+                self.charged = (budget_of(context)[0], cost)
                 context.rate_limit = state
                 set_headers(response, state)
         yield
+
+    async def give_back(self) -> None:
+        """Points spent from the budget of a token's user, when the token turned out not to stand
+        after the spending (schema/auth.py: a compiled read asks in its own statement), go back
+        with their headers: a refused token spends nothing."""
+        context = self.execution_context.context
+        if self.charged is None or self.charged[0] == budget_of(context)[0]:
+            return
+        name, cost = self.charged
+        self.charged = None
+        await throttle.refund(name, cost)
+        context.rate_limit = None
+        response = getattr(context, "response", None)
+        if isinstance(response, HttpResponseBase):
+            for header in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"):
+                if header in response:
+                    del response[header]
 
 
 # --- WebSocket connection caps ---------------------------------------------------------------

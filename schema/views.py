@@ -31,7 +31,7 @@ from strawberry.types.graphql import OperationType
 from apps.core.errors import ErrorCode
 from booknest.request_id import client_ip
 from schema import schema
-from schema.auth import resolve_viewer, token_from_headers
+from schema.auth import token_from_headers, viewer_for_request
 from schema.compiled.run import JsonText
 from schema.context import Context
 from schema.http import (
@@ -94,12 +94,13 @@ def insufficient_scope(errors) -> str:
 
 class GraphQLView(AsyncGraphQLView):
     async def get_context(self, request, response) -> Context:
-        user, error = await resolve_viewer(token_from_headers(request.headers))
+        user, error, pending = await viewer_for_request(token_from_headers(request.headers))
         return Context(
             request=request,
             response=response,
             user=user,
             auth_error=error,
+            pending_token=pending,
             request_id=getattr(request, "request_id", None),
             client_ip=client_ip(request),
             data_as_json_text=True,

@@ -16,11 +16,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.live_connections import Credential, end_live_connections
@@ -91,13 +92,19 @@ def decode_access_token(token: str) -> dict:
 
 
 def user_for_access_token(token: str) -> User:
-    """The active user an access token stands for, if the token is still valid.
+    """The active user an access token stands for, if the token is still valid (see
+    `user_for_claims`)."""
+    return user_for_claims(decode_access_token(token))
+
+
+def user_for_claims(payload: dict) -> User:
+    """The active user of an access token's verified claims, if the token is still valid.
 
     The user comes with `session_id`: the session the token belongs to (None for a token
     issued without one, which only `token_version` can revoke), and `credential` (what a
     WebSocket opened with it answers to, apps/accounts/live_connections.py). One query either way.
+    `token_users` is the same rule as a queryset.
     """
-    payload = decode_access_token(token)
     session_id = _session_claim(payload)
     users = User.objects.all()
     if session_id is not None:
@@ -119,6 +126,22 @@ def user_for_access_token(token: str) -> User:
     expires_at = datetime.fromtimestamp(payload["exp"], tz=UTC)
     user.credential = Credential(user.pk, session_id=session_id, expires_at=expires_at)
     return user
+
+
+def token_users(sub: Any, ver: Any, session_id: Any = None) -> QuerySet:
+    """`user_for_claims` as a queryset: the user `sub` while a token with these claims is
+    still valid (none when it is not). A compiled read asks it in its own statement
+    (schema/compiled/run.py); tests/apps/accounts/test_token_users.py holds both to the same
+    answers. `session_id`: the token's session, None for a token without one."""
+    from apps.accounts.suspension import suspended_now_q
+
+    users = User.objects.filter(pk=sub, is_active=True, token_version=ver).exclude(
+        suspended_now_q()
+    )
+    if session_id is not None:
+        live = Session.objects.filter(pk=session_id, user=OuterRef("pk"), revoked_at__isnull=True)
+        users = users.filter(Exists(live))
+    return users
 
 
 def session_of(payload: dict) -> uuid.UUID | None:

@@ -17,24 +17,27 @@ refuse) and every operation on SQLite run on the resolver path, with the same an
 import functools
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import connection
 from graphql import DocumentNode, ExecutionResult, FieldNode, GraphQLError, SelectionSetNode
 from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
-from booknest.internals.django_sql import prepared_cursor
+from apps.accounts.tokens import token_users
+from booknest.internals.django_sql import prepared_cursor, queryset_sql
 from booknest.internals.strawberry import graphql_schema
+from schema.auth import check_viewer, settle_viewer, settle_viewer_sync
 from schema.compiled.collect import NotCompilable
 from schema.compiled.levels import viewer_kind
 from schema.compiled.planner import Binding, Fallback, Planner, RootPiece, finish_posts
-from schema.compiled.sqltext import Sql
+from schema.compiled.sqltext import Bound, Sql, new_marker
+from schema.compiled.switch import compiled_reads_enabled
 from schema.limits import BoundedCache, fragments_of
 
 log = logging.getLogger(__name__)
@@ -128,23 +131,56 @@ def plan_for(schema, document, operation, key) -> Plan | None:
 
 
 @functools.cache
-def _database_vendor() -> str:
-    # Asked once: on the event loop's thread Django's connection object is per task, so asking
-    # `connection.vendor` there makes a new database wrapper for every request.
-    return connection.vendor
+def _token_guard(with_session: bool) -> Sql:
+    """`tokens.token_users` for a pending token's claims: SQL whose parameters are the claims
+    of the request's token (a compiled read's statement answers only `WHERE EXISTS` it)."""
+    # Stand-ins Django keeps as parameters: an id no row has, a version no reader reaches (a
+    # positive number: Django compiles a negative one for a positive column to no rows).
+    user_id, version = new_marker(), 2_147_000_123
+    session_id = uuid.uuid4() if with_session else None
+    sql, params = queryset_sql(token_users(user_id, version, session_id).values("pk"))
+    claims = {
+        str(user_id): Bound(lambda binding: binding.context.pending_token.user_id),
+        str(version): Bound(lambda binding: binding.context.pending_token.version),
+        str(session_id): Bound(lambda binding: binding.context.pending_token.session_id),
+    }
+    bound = [claims.get(str(value), value) for value in params]
+    if sum(isinstance(value, Bound) for value in bound) != 2 + with_session:
+        raise RuntimeError("a token's claims were lost in token_users' SQL")
+    return Sql(sql, bound)
 
 
-def compiled_reads_enabled() -> bool:
-    return settings.GRAPHQL_COMPILED_READS and _database_vendor() == "postgresql"
+@functools.cache
+def _token_guard_text(with_session: bool, after: int) -> str:
+    """The guard's text, its placeholders numbered after the statement's `after` ones."""
+    return " WHERE EXISTS (" + _token_guard(with_session).numbered(start=after + 1) + ")"
 
 
 def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, Any] | None:
-    """In the database thread: plan (once), bind and run; None for the resolver path."""
+    """In the database thread: plan (once), bind and run; None for the resolver path, whose
+    viewer is then settled (schema/auth.py: a pending token is asked about before it runs)."""
+    answer = _run(schema, document, operation, key, binding)
+    if answer is None:
+        settle_viewer_sync(binding.context)
+    return answer
+
+
+def _run(schema, document, operation, key, binding: Binding) -> tuple[Plan, Any] | None:
     plan = plan_for(schema, document, operation, key)
     if plan is None:
         return None
+    context = binding.context
+    if plan.rest is not None:  # resolvers run too, with the whole user
+        settle_viewer_sync(context)
+        if context.auth_error:
+            return None
+    pending = context.pending_token
     try:
         sql, params = plan.bind(binding)
+        if pending is not None:  # the token is asked about in the same statement
+            with_session = pending.session_id is not None
+            sql += _token_guard_text(with_session, len(params))
+            params += _token_guard(with_session).bind(binding)
     except (Fallback, NotCompilable):
         return None
     except GraphQLError as refused:  # an argument the client got wrong (an id that is no id)
@@ -156,7 +192,7 @@ def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, A
     try:
         with prepared_cursor(connection) as cursor:
             cursor.execute(sql, params)
-            text = cursor.fetchone()[0]
+            row = cursor.fetchone()
     except Exception:
         # The resolver path answers instead, with its own errors (a database that is down is
         # SERVICE_UNAVAILABLE there, an id out of a column's range simply absent).
@@ -169,6 +205,10 @@ def _answer(schema, document, operation, key, binding: Binding) -> tuple[Plan, A
     finally:
         if not connection.in_atomic_block:
             connection.close()  # back to the pool at once: the answer is in hand
+    if row is None:  # the token does not stand: settled, it says why
+        return None
+    context.pending_token = None  # it stands
+    text = row[0]
     if plan.posts:  # values finished in Python: the JSON is decoded (here, off the event loop)
         return plan, finish_posts(text, plan.posts, binding)
     return plan, text
@@ -183,6 +223,8 @@ class CompiledReads(SchemaExtension):
         if context.result is None and compiled_reads_enabled():
             answer = await self._compiled_data()
         if answer is None:
+            await settle_viewer(context.context)  # when the read did not ask (schema/auth.py)
+            check_viewer(context)
             yield
             return
         plan, answered = answer  # JSON text, or data already decoded (`Post` fields)

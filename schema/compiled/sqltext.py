@@ -66,9 +66,10 @@ class Sql:
     def bind(self, binding: Any) -> list[Any]:
         return [p.get(binding) if isinstance(p, Bound) else p for p in self.params]
 
-    def numbered(self) -> str:
-        """The text with PostgreSQL's own placeholders (`$1`, `$2` …; `%%` a percent sign)."""
-        counter = itertools.count(1)
+    def numbered(self, start: int = 1) -> str:
+        """The text with PostgreSQL's own placeholders (`$1`, `$2` … from `start`; `%%` a
+        percent sign)."""
+        counter = itertools.count(start)
         return _PLACEHOLDER.sub(
             lambda m: "%" if m.group() == "%%" else f"${next(counter)}", self.text
         )

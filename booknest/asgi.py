@@ -18,12 +18,17 @@ from channels.routing import ChannelNameRouter, ProtocolTypeRouter, URLRouter  #
 from django.urls import path  # noqa: E402
 
 from apps.imports.consumers import ImportWorker  # noqa: E402
-from booknest.internals.daphne import pass_close_reasons  # noqa: E402
+from booknest.internals.daphne import (  # noqa: E402
+    leave_bodies_to_the_application,
+    pass_close_reasons,
+)
 from booknest.lean import LeanGraphQL  # noqa: E402
 from schema.ws import BrowserOriginValidator, GraphQLWSConsumer  # noqa: E402
 
 # WebSockets closed with a reason (a revoked session, an expired token) tell the client why.
 pass_close_reasons()
+# Request bodies are parsed once, by the application (daphne's Twisted would parse forms too).
+leave_bodies_to_the_application()
 
 application = ProtocolTypeRouter(
     {

@@ -1,4 +1,5 @@
-"""daphne: close a WebSocket with the reason the application gave.
+"""daphne: close a WebSocket with the reason the application gave; leave request bodies to
+the application.
 
 ASGI's `websocket.close` event carries a `reason` (Channels' `close(code, reason)` sends it), but
 daphne passes only the code to autobahn (django/daphne#374, open): clients saw 4403 with an empty
@@ -30,3 +31,29 @@ def pass_close_reasons() -> None:
 
     handle_reply.passes_close_reasons = True
     WebSocketProtocol.handle_reply = handle_reply
+
+
+def leave_bodies_to_the_application() -> None:
+    """Make daphne's requests skip Twisted's own parsing of POST form bodies (once per process).
+
+    Twisted's `Request` parses a URL-encoded or multipart POST body into `request.args` unless
+    it is built with `parsePOSTFormSubmission=False`; daphne never reads `args` — it hands the
+    raw body to the application, which parses it (Django's multipart parser for uploads) — so
+    the parsing was work done twice for an upload, and for every other POST a Content-Type
+    header parsed through `email.message` for nothing (3–4 % of the server's time on the book
+    page). Pinned by tests/internals/test_daphne.py.
+    """
+    try:
+        from daphne.http_protocol import WebRequest
+    except ImportError:
+        return
+    original = WebRequest.__init__
+    if getattr(original, "leaves_bodies", False):
+        return
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parsePOSTFormSubmission", False)
+        original(self, *args, **kwargs)
+
+    __init__.leaves_bodies = True
+    WebRequest.__init__ = __init__

@@ -2,7 +2,7 @@
 
 from daphne.ws_protocol import WebSocketProtocol
 
-from booknest.internals.daphne import pass_close_reasons
+from booknest.internals.daphne import leave_bodies_to_the_application, pass_close_reasons
 
 
 def protocol_recording_closes() -> tuple[WebSocketProtocol, list]:
@@ -27,3 +27,35 @@ def test_a_close_without_a_reason_is_daphnes_own():
     protocol, closes = protocol_recording_closes()
     protocol.handle_reply({"type": "websocket.close", "code": 4408})
     assert closes == [(4408, None)]  # daphne's serverClose: sendClose(code=...)
+
+
+def a_posted_form(body: bytes):
+    """A daphne request that received a URL-encoded POST (processing it recorded, not run)."""
+    from daphne.http_protocol import WebRequest
+    from twisted.web.test.requesthelper import DummyChannel
+
+    class Server:
+        def protocol_connected(self, protocol):
+            pass
+
+    class Recorded(WebRequest):
+        def process(self):
+            self.processed = True
+
+    channel = DummyChannel()
+    channel.factory = type("Factory", (), {"server": Server()})()
+    request = Recorded(channel)
+    request.requestHeaders.setRawHeaders(b"Content-Type", [b"application/x-www-form-urlencoded"])
+    request.gotLength(len(body))
+    request.handleContentChunk(body)
+    request.requestReceived(b"POST", b"/graphql", b"HTTP/1.1")
+    return request
+
+
+def test_daphne_leaves_a_posted_form_to_the_application():
+    leave_bodies_to_the_application()
+    leave_bodies_to_the_application()  # once per process, however often asked
+    request = a_posted_form(b"query=%7B__typename%7D")
+    assert request.processed
+    assert request.args == {}  # Twisted parsed nothing
+    assert request.content.read() == b"query=%7B__typename%7D"  # the body, whole, for ASGI

@@ -39,6 +39,7 @@ operation by schema/observability.py).
 """
 
 import binascii
+import functools
 import logging
 import os
 import re
@@ -198,18 +199,24 @@ def ambiguous_operation(query: object, operation_name: object) -> GraphQLError |
     names no operation to run (OPERATION_RESOLUTION_FAILURE). Strawberry would silently run the
     first one, so the transports ask this before they hand the request over (HTTP view,
     WebSocket handlers)."""
-    if operation_name or not isinstance(query, str) or len(OPERATION_KEYWORD.findall(query)) < 2:
-        return None
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return None  # the execution reports the syntax error
-    if sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) < 2:
+    if operation_name or not isinstance(query, str) or not _several_operations(query):
         return None
     return GraphQLError(
         "Must provide operation name if query contains multiple operations.",
         extensions={"code": OPERATION_RESOLUTION_FAILURE},
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _several_operations(query: str) -> bool:
+    """Whether the document holds more than one operation (asked once per document text)."""
+    if len(OPERATION_KEYWORD.findall(query)) < 2:
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False  # the execution reports the syntax error
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) >= 2
 
 
 def request_id_of(execution_context) -> str | None:

@@ -131,7 +131,7 @@ def user_for_claims(payload: dict) -> User:
 def token_users(sub: Any, ver: Any, session_id: Any = None) -> QuerySet:
     """`user_for_claims` as a queryset: the user `sub` while a token with these claims is
     still valid (none when it is not). A compiled read asks it in its own statement
-    (schema/compiled/run.py); tests/apps/accounts/test_token_users.py holds both to the same
+    (schema/compiled/run.py); tests/schema/accounts/test_token_in_the_read.py holds both to the same
     answers. `session_id`: the token's session, None for a token without one."""
     from apps.accounts.suspension import suspended_now_q
 

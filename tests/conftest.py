@@ -105,6 +105,13 @@ class GraphQLClient:
                 assert comparable(body) == comparable(other), (query, variables)
         return body
 
+    def once(self, query: str, variables: dict | None = None, **headers) -> dict:
+        """The decoded body, the operation sent once even with BOOKNEST_DIFFERENTIAL=1 (for
+        tests that count what one request does)."""
+        response = self._post(query, variables, headers)
+        assert response.status_code in (200, 400), response.content[:500]
+        return response.json()
+
     def _post(self, query: str, variables: dict | None, headers: dict):
         return self.client.post(
             "/graphql",

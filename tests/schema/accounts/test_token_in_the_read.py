@@ -96,9 +96,7 @@ def test_the_token_rule_in_sql_is_the_rule_in_python(afterwards, with_session):
 
 
 @pytest.mark.parametrize("afterwards", AFTERWARDS)
-def test_a_refused_token_is_refused_alike_by_a_compiled_read_and_the_resolver_path(
-    gql, afterwards
-):
+def test_a_refused_token_is_refused_alike_by_a_compiled_read_and_the_resolver_path(gql, afterwards):
     token = issued(afterwards)
     headers = {"Authorization": f"Bearer {token}"}
     with override_settings(GRAPHQL_COMPILED_READS=True):

@@ -54,6 +54,31 @@ def _stored(member):
     return getattr(member, "value", member)
 
 
+def ascii_json(json_text: str) -> str:
+    """SQL writing the characters outside ASCII of a JSON text (`json_text`, SQL) as `\\uXXXX`
+    escapes — surrogate pairs above U+FFFF — as Python's `json.dumps` does: a cursor over a
+    name with a diacritic is the same text on both read paths."""
+    escaped = (
+        "(SELECT string_agg(CASE WHEN ascii(ch) < 128 THEN ch"
+        " WHEN ascii(ch) < 65536 THEN '\\u' || lpad(to_hex(ascii(ch)), 4, '0')"
+        " ELSE '\\u' || to_hex(55296 + ((ascii(ch) - 65536) >> 10))"
+        " || '\\u' || to_hex(56320 + ((ascii(ch) - 65536) & 1023)) END, '' ORDER BY i)"
+        f" FROM regexp_split_to_table({json_text}, '') WITH ORDINALITY AS _c(ch, i))"
+    )
+    return f"CASE WHEN {json_text} ~ '[^\\x01-\\x7f]' THEN {escaped} ELSE {json_text} END"
+
+
+def cursor_json(field, column: str) -> str:
+    """SQL for a column's value in a cursor, as strawberry-django writes it (JSON, `null`)."""
+    json_text = f"to_json({cursor_text(field).replace('{}', column)})::text"
+    if field.get_internal_type() in TEXT_FIELDS:
+        json_text = ascii_json(json_text)
+    return f"coalesce({json_text}, 'null')"
+
+
+TEXT_FIELDS = ("CharField", "TextField", "SlugField")
+
+
 def cursor_text(field) -> str:
     """SQL turning a column of this Django field into the text strawberry-django's cursors
     hold (`Field.value_to_string`); `{}` is the column."""
@@ -74,6 +99,6 @@ def cursor_text(field) -> str:
         "DateField",
     ):
         return "{}::text"
-    if kind in ("CharField", "TextField", "SlugField"):
+    if kind in TEXT_FIELDS:
         return "{}"
     raise NotCompilable(f"cursor over a {kind}")

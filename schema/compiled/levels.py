@@ -20,7 +20,7 @@ from django.db.models import F, OrderBy
 from apps.accounts.models import TokenViewer
 from booknest.internals.django_sql import annotation_field, is_empty, ordering_of, output_field
 from schema.compiled.collect import NotCompilable
-from schema.compiled.convert import cursor_text
+from schema.compiled.convert import cursor_json
 from schema.compiled.sqltext import VIEWER, Bound, Sql, new_marker
 
 VIEWER_MARK = new_marker()
@@ -113,8 +113,7 @@ class Order:
     def cursor_value(self) -> str:
         if self.field is None:
             raise NotCompilable("an ordering without a field for cursors")
-        text = cursor_text(self.field).replace("{}", self.column)
-        return f"coalesce(to_json({text})::text, 'null')"
+        return cursor_json(self.field, self.column)
 
 
 def _field_of(model: Any, path: str) -> Any:

@@ -274,3 +274,21 @@ def test_a_personal_access_token_is_never_staff_on_either_path(gql, world):
         with override_settings(GRAPHQL_COMPILED_READS=compiled):
             answer = gql(query, variables, Authorization=f"Bearer {token}")
         assert answer["data"]["book"]["canEdit"] is False, compiled
+
+
+def test_a_cursor_over_a_name_outside_ascii_is_the_same_text_on_both_paths(gql):
+    from tests.factories import make_author
+
+    for name in ("Anne Brontë", "Émile Zola", "Zoë 😀 Emoji", "Plain Name"):
+        make_author(name)
+    query = """query($after: String) { authors(first: 2, after: $after) {
+      edges { cursor node { name } } pageInfo { endCursor hasNextPage } } }"""
+    pages = {}
+    for compiled in (True, False):
+        with override_settings(GRAPHQL_COMPILED_READS=compiled):
+            first = gql.once(query, {"after": None})
+            after = first["data"]["authors"]["pageInfo"]["endCursor"]
+            pages[compiled] = [first["data"], gql.once(query, {"after": after})["data"]]
+    assert pages[True] == pages[False]
+    cursors = [e["cursor"] for page in pages[True] for e in page["authors"]["edges"]]
+    assert len(set(cursors)) == 4

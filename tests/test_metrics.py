@@ -47,8 +47,8 @@ def test_operations_are_counted_by_name_type_and_outcome(client, gql):
     refused = {"operation": "anonymous", "type": "unknown", "outcome": "refused"}
     refused_before = sample("booknest_graphql_operations_total", **refused)
 
-    gql(BOOKS, {"first": 1})
-    gql(BOOKS, {"first": 1})
+    gql.once(BOOKS, {"first": 1})
+    gql.once(BOOKS, {"first": 1})
     gql("query {")
 
     response = client.get("/metrics")

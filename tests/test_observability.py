@@ -65,7 +65,7 @@ def test_a_query_is_logged_once_with_its_fields_and_exact_sql_count(gql, oplog):
     for i in range(3):
         make_book(f"Book {i}", authors=[make_author(f"Writer {i}")])
     with CaptureQueriesContext(connection) as queries:
-        result = gql(BOOKS, {"first": 10}, **{"X-Request-ID": "req-query-0001"})
+        result = gql.once(BOOKS, {"first": 10}, **{"X-Request-ID": "req-query-0001"})
     assert "errors" not in result, result
     assert result["data"]["books"]["totalCount"] == 3
 
@@ -105,7 +105,7 @@ def test_a_mutation_is_logged_with_its_viewer(gql, oplog):
 @pytest.mark.django_db
 def test_refused_documents_are_logged_as_refused_with_a_code(gql, oplog):
     gql("query Broken {")
-    gql("query Unknown { noSuchField }")
+    gql.once("query Unknown { noSuchField }")
     broken, unknown = operation_records(oplog)
     assert (broken.outcome, broken.error_codes) == ("refused", ["GRAPHQL_PARSE_FAILED"])
     assert broken.operation_type == "unknown"  # it never parsed
@@ -136,7 +136,7 @@ def test_an_unexpected_exception_is_logged_as_an_error(gql, oplog, monkeypatch, 
 
 @pytest.mark.django_db
 def test_anonymous_operations_have_no_name(gql, oplog):
-    gql("{ __typename }")
+    gql.once("{ __typename }")
     [record] = operation_records(oplog)
     assert record.operation_name is None
     assert record.outcome == "ok" and record.sql_queries == 0
@@ -405,7 +405,7 @@ def test_a_request_refused_before_the_schema_is_logged_and_counted(oplog, rf):
 @pytest.mark.django_db
 def test_a_query_over_a_limit_is_logged_as_refused_with_the_limits_code(gql, oplog, settings):
     settings.GRAPHQL_MAX_DEPTH = 2
-    result = gql(BOOKS, {"first": 1})
+    result = gql.once(BOOKS, {"first": 1})
     codes = [e.get("extensions", {}).get("code") for e in result["errors"]]
     [record] = operation_records(oplog)
     assert record.outcome == "refused"

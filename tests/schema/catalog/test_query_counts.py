@@ -82,7 +82,7 @@ def make_shelf_world(count: int, viewer):
 
 def count_queries(gql, query: str, variables: dict, expected_rows: int, path) -> int:
     with CaptureQueriesContext(connection) as queries:
-        result = gql(query, variables)
+        result = gql.once(query, variables)
     assert "errors" not in result, result
     assert len(path(result["data"])["edges"]) == expected_rows
     return len(queries)

@@ -350,7 +350,7 @@ def _my_reservations_query_count(gql, size: int) -> int:
         make_reservation(reader, book)
     gql.login(reader)
     with CaptureQueriesContext(connection) as queries:
-        result = gql(MY_RESERVATIONS, {"first": 50})
+        result = gql.once(MY_RESERVATIONS, {"first": 50})
     assert [e["node"]["queuePosition"] for e in result["data"]["myReservations"]["edges"]] == [
         2
     ] * size

@@ -4,7 +4,9 @@
 PostgreSQL it looks up the operation's plan (made once per document text, operation name and
 kind of viewer — anonymous or logged in — and kept in `PLANS`), binds it to this request (the
 viewer's id, the variables, each connection's page and cursor) and runs it: PostgreSQL returns
-the whole `data` as JSON, and graphql-core's executor does not run. Every other extension
+the whole `data` as JSON, and graphql-core's executor does not run. A request with an access
+token not yet known to stand (schema/auth.py) asks about it in the same statement: `WHERE
+EXISTS` of the token's rule, so a refused token gets no row. Every other extension
 (limits, cost, rate limit, persisted operations, allow-list, masking, metrics, the operation
 log) runs around it as it does around the executor.
 

@@ -138,7 +138,7 @@ def test_a_logged_in_read_asks_about_its_token_in_its_own_statement(gql):
         assert gql.once(ME, **headers)["data"]["me"]["username"]
     assert len(statements) == 1, statements
     assert "EXISTS" in statements[0]
-    _bump_version(*_user_and_session(token))
+    _bump_version(reader_of(token), None)
     with counting_queries() as statements:
         refused = gql.once(ME, **headers)
     assert error_codes(refused) == ["UNAUTHENTICATED"]
@@ -146,11 +146,10 @@ def test_a_logged_in_read_asks_about_its_token_in_its_own_statement(gql):
     assert len(statements) == 2, statements
 
 
-def _user_and_session(token: str):
+def reader_of(token: str):
     from apps.accounts.models import User
 
-    claims = decode_access_token(token)
-    return User.objects.get(pk=claims["sub"]), None
+    return User.objects.get(pk=decode_access_token(token)["sub"])
 
 
 def rate_limit_remaining(client, token: str) -> int:
@@ -169,7 +168,7 @@ def test_a_refused_token_spends_none_of_its_readers_points(client, settings, com
     settings.RATE_LIMIT_ENABLED = True
     settings.GRAPHQL_COMPILED_READS = compiled
     old = issued("nothing")
-    user, _ = _user_and_session(old)
+    user = reader_of(old)
     _bump_version(user, None)
     new, _ = create_access_token(user)
     first, second = rate_limit_remaining(client, new), rate_limit_remaining(client, new)
@@ -190,7 +189,7 @@ def test_a_refused_token_comes_before_the_rate_limit(client, settings, compiled)
     settings.RATE_LIMIT_POINTS = 3
     settings.GRAPHQL_COMPILED_READS = compiled
     old = issued("nothing")
-    user, _ = _user_and_session(old)
+    user = reader_of(old)
     _bump_version(user, None)
     new, _ = create_access_token(user)
 

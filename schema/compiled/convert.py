@@ -54,6 +54,9 @@ def _stored(member):
     return getattr(member, "value", member)
 
 
+TEXT_FIELDS = ("CharField", "TextField", "SlugField")
+
+
 def ascii_json(json_text: str) -> str:
     """SQL writing the characters outside ASCII of a JSON text (`json_text`, SQL) as `\\uXXXX`
     escapes — surrogate pairs above U+FFFF — as Python's `json.dumps` does: a cursor over a
@@ -74,9 +77,6 @@ def cursor_json(field, column: str) -> str:
     if field.get_internal_type() in TEXT_FIELDS:
         json_text = ascii_json(json_text)
     return f"coalesce({json_text}, 'null')"
-
-
-TEXT_FIELDS = ("CharField", "TextField", "SlugField")
 
 
 def cursor_text(field) -> str:

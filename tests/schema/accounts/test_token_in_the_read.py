@@ -113,7 +113,7 @@ def test_a_refused_token_is_refused_alike_by_a_compiled_read_and_the_resolver_pa
         assert compiled.get("data") is None
 
 
-def test_a_refused_token_answers_401_on_a_compiled_read(client):
+def test_a_refused_token_answers_401(client):
     response = client.post(
         "/graphql",
         {"query": ME},
